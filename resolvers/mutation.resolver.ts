@@ -1,0 +1,61 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Mutation, Resolver } from 'type-graphql';
+import { Booking } from '../schema/booking.type.js';
+import { AuthorizationRequest, ProviderConnection } from '../schema/connection.type.js';
+import { Customer } from '../schema/customer.type.js';
+import { Provider } from '../schema/enums.js';
+import { WebhookSubscription } from '../schema/events.type.js';
+import { ConnectProviderInput, CreateBookingInput, CreateCustomerInput, SubscribeWebhookInput } from '../schema/inputs.js';
+import { GatewayError } from '../src/gateway/errors.js';
+import type { GraphQLContext } from './context.js';
+
+@Resolver()
+export class MutationResolver {
+  @Mutation(() => AuthorizationRequest, { description: 'Starts the consent flow of a platform that connects through a person (OAuth authorization code).' })
+  startConnection(
+    @Arg('provider', () => Provider) provider: Provider,
+    @Arg('sandbox', () => Boolean, { nullable: true, defaultValue: false }) _sandbox: boolean,
+  ): AuthorizationRequest {
+    throw new GatewayError('NOT_IMPLEMENTED', `${provider} cannot be connected through a consent screen by this gateway yet`);
+  }
+
+  @Mutation(() => ProviderConnection, { description: 'Connects a server-to-server platform with credentials, checked with the platform before anything is stored.' })
+  connectProvider(@Arg('input', () => ConnectProviderInput) input: ConnectProviderInput, @Ctx() ctx: GraphQLContext) {
+    return ctx.gateway.connectProvider(ctx.tenant, { provider: input.provider, credentials: input.credentials, sandbox: input.sandbox ?? false });
+  }
+
+  @Mutation(() => ProviderConnection)
+  disconnectProvider(@Arg('connectionId', () => ID) connectionId: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.gateway.disconnectProvider(ctx.tenant, connectionId);
+  }
+
+  @Mutation(() => Customer)
+  createCustomer(@Arg('input', () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.gateway.createCustomer(ctx.scopeAt(info), input);
+  }
+
+  @Mutation(() => Booking)
+  createBooking(@Arg('input', () => CreateBookingInput) input: CreateBookingInput, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.gateway.createBooking(ctx.scopeAt(info), input);
+  }
+
+  @Mutation(() => Booking)
+  cancelBooking(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return ctx.gateway.cancelBooking(ctx.scopeAt(info), id, reason);
+  }
+
+  @Mutation(() => WebhookSubscription)
+  subscribeWebhook(@Arg('input', () => SubscribeWebhookInput) _input: SubscribeWebhookInput): WebhookSubscription {
+    throw new GatewayError('NOT_IMPLEMENTED', 'webhook subscriptions are not available in this version of the gateway yet');
+  }
+
+  @Mutation(() => Boolean)
+  unsubscribeWebhook(@Arg('id', () => ID) _id: string): boolean {
+    throw new GatewayError('NOT_IMPLEMENTED', 'webhook subscriptions are not available in this version of the gateway yet');
+  }
+}

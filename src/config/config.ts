@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/**
+ * Gateway configuration from environment variables, validated at start-up. A bad value stops
+ * start-up with one line naming the variable (see `loadConfig`). `.env.example` lists them all.
+ */
+
+const PLATFORM_HOSTS = {
+  DAYSCHEDULE: { api: 'https://api.dayschedule.com', auth: 'https://api.dayschedule.com', sandboxApi: null, sandboxAuth: null },
+  BOOKINGTIME: { api: 'https://api.bookingtime.com', auth: 'https://auth.bookingtime.com', sandboxApi: null, sandboxAuth: null },
+  YAPPOINTMENT: { api: 'https://api.yappointment.com', auth: 'https://yappointment.com', sandboxApi: null, sandboxAuth: null },
+  APPOINTEDD: { api: 'https://json-api.appointedd.com', auth: 'https://json-api.appointedd.com', sandboxApi: null, sandboxAuth: null },
+  ONSCHED: {
+    api: 'https://v3.onsched.com',
+    auth: 'https://v3.onsched.com',
+    sandboxApi: 'https://api-stage.onsched.com',
+    sandboxAuth: 'https://api-stage.onsched.com',
+  },
+} as const;
+
+export type PlatformKey = keyof typeof PLATFORM_HOSTS;
+export const PLATFORM_KEYS = Object.keys(PLATFORM_HOSTS) as PlatformKey[];
+
+const url = z.string().url();
+const optionalUrl = url.optional();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const platformEnv = Object.fromEntries(
+  PLATFORM_KEYS.flatMap((p) => [
+    [`${p}_API_URL`, optionalUrl],
+    [`${p}_AUTH_URL`, optionalUrl],
+    [`${p}_SANDBOX_API_URL`, optionalUrl],
+    [`${p}_SANDBOX_AUTH_URL`, optionalUrl],
+    [`${p}_CLIENT_ID`, z.string().min(1).optional()],
+    [`${p}_CLIENT_SECRET`, z.string().min(1).optional()],
+  ]),
+) as Record<string, z.ZodOptional<z.ZodString>>;
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Public origin of the gateway (for OAuth redirect URIs and webhook URLs). Default http://127.0.0.1:PORT. */
+  PUBLIC_URL: optionalUrl,
+  /** `file://./data/bookgraph.json` (default), `redis://…`, `postgres://…`, `memory://`. */
+  STORE_URL: z.string().min(1).default('file://./data/bookgraph.json'),
+  /** base64 of 32 random bytes; several keys: `id1:base64,id2:base64` (the first encrypts). */
+  BOOKGRAPH_ENCRYPTION_KEY: z.string().min(1).optional(),
+  /** `auto` (sandbox when no platform is configured), `true`, `false`. */
+  SANDBOX: z.enum(['auto', 'true', 'false']).default('auto'),
+  SANDBOX_PORT_BASE: z.coerce.number().int().min(0).max(65_000).default(4100),
+  DEMO_API_KEY: z.string().min(32).optional(),
+  INTROSPECTION: bool.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest `first` a connection argument accepts. */
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+  /** Timeout of one platform HTTP call, in ms. */
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  ...platformEnv,
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface PlatformEndpoints {
+  apiUrl: string;
+  authUrl: string;
+  sandboxApiUrl: string;
+  sandboxAuthUrl: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  publicUrl: string | null;
+  storeUrl: string;
+  encryptionKey?: string;
+  sandbox: 'auto' | 'true' | 'false';
+  sandboxPortBase: number;
+  demoApiKey?: string;
+  introspection: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  maxPageSize: number;
+  providerTimeoutMs: number;
+  platforms: Record<PlatformKey, PlatformEndpoints>;
+}
+
+/** Thrown with one human line naming the variable. */
+export class ConfigError extends Error {}
+
+/** Validates `env` (default `process.env`); throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`);
+  }
+  const e = parsed.data as Env & Record<string, string | undefined>;
+  const platforms = Object.fromEntries(
+    PLATFORM_KEYS.map((p) => {
+      const hosts = PLATFORM_HOSTS[p];
+      const apiUrl = e[`${p}_API_URL`] ?? hosts.api;
+      const authUrl = e[`${p}_AUTH_URL`] ?? hosts.auth;
+      return [
+        p,
+        {
+          apiUrl: trimSlash(apiUrl),
+          authUrl: trimSlash(authUrl),
+          sandboxApiUrl: trimSlash(e[`${p}_SANDBOX_API_URL`] ?? hosts.sandboxApi ?? apiUrl),
+          sandboxAuthUrl: trimSlash(e[`${p}_SANDBOX_AUTH_URL`] ?? hosts.sandboxAuth ?? authUrl),
+          clientId: e[`${p}_CLIENT_ID`],
+          clientSecret: e[`${p}_CLIENT_SECRET`],
+        },
+      ];
+    }),
+  ) as Record<PlatformKey, PlatformEndpoints>;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ? trimSlash(e.PUBLIC_URL) : null,
+    storeUrl: e.STORE_URL,
+    encryptionKey: e.BOOKGRAPH_ENCRYPTION_KEY,
+    sandbox: e.SANDBOX,
+    sandboxPortBase: e.SANDBOX_PORT_BASE,
+    demoApiKey: e.DEMO_API_KEY,
+    introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+    logLevel: e.LOG_LEVEL,
+    maxPageSize: e.MAX_PAGE_SIZE,
+    providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+    platforms,
+  };
+}
+
+/** True when any platform has client credentials or an explicit API URL configured. */
+export function hasPlatformConfig(env: NodeJS.ProcessEnv = process.env): boolean {
+  return PLATFORM_KEYS.some((p) => env[`${p}_CLIENT_ID`] || env[`${p}_API_URL`]);
+}
+
+function trimSlash(s: string): string {
+  return s.replace(/\/+$/, '');
+}

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { ConnectionStatus, type Provider } from '../connectors/provider.js';
+import type { SecretBox } from '../store/secret-box.js';
+import type { Store } from '../store/store.js';
+
+/** One tenant's link to one account on one platform. Secrets are sealed; everything else is plain. */
+export interface ConnectionRecord {
+  id: string;
+  tenantId: string;
+  provider: Provider;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  sandbox: boolean;
+  /** Who/what is connected, in words (account names). */
+  label: string | null;
+  /** Non-secret settings a connector discovered (organization ids, …). */
+  settings: Record<string, unknown>;
+  /** `enc:v1:…` of the credentials JSON (client secrets, dashboard tokens, API keys). */
+  sealedCredentials: string | null;
+  accessTokenExpiresAt: string | null;
+  lastRefreshedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function newConnectionId(): string {
+  return `cn_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+}
+
+/**
+ * Connection records: `connection:<id>`, plus the per-tenant index `tenant:<id>:connections`.
+ * Credentials are encrypted with the connection id as associated data.
+ */
+export class ConnectionRepository {
+  constructor(
+    private readonly store: Store,
+    private readonly box: SecretBox,
+  ) {}
+
+  private credentialsAad(id: string): string {
+    return `connection:${id}:credentials`;
+  }
+
+  /** Stores a new connection (credentials sealed here). */
+  async create(input: {
+    id?: string;
+    tenantId: string;
+    provider: Provider;
+    status: ConnectionStatus;
+    sandbox: boolean;
+    label: string | null;
+    settings: Record<string, unknown>;
+    credentials: unknown;
+  }): Promise<ConnectionRecord> {
+    const id = input.id ?? newConnectionId();
+    const now = new Date().toISOString();
+    const record: ConnectionRecord = {
+      id,
+      tenantId: input.tenantId,
+      provider: input.provider,
+      status: input.status,
+      statusReason: null,
+      sandbox: input.sandbox,
+      label: input.label,
+      settings: input.settings,
+      sealedCredentials: input.credentials === undefined ? null : this.box.sealJson(input.credentials, this.credentialsAad(id)),
+      accessTokenExpiresAt: null,
+      lastRefreshedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.store.withLock(`connection:${id}`, async () => {
+      await this.store.set(`connection:${id}`, record);
+    });
+    await this.store.withLock(`tenant:${input.tenantId}:connections`, async () => {
+      const index = (await this.store.get<string[]>(`tenant:${input.tenantId}:connections`)) ?? [];
+      await this.store.set(`tenant:${input.tenantId}:connections`, [...index, id]);
+    });
+    return record;
+  }
+
+  async get(id: string): Promise<ConnectionRecord | undefined> {
+    return this.store.get<ConnectionRecord>(`connection:${id}`);
+  }
+
+  /** The connection when it belongs to `tenantId`; undefined otherwise (same as unknown). */
+  async getForTenant(tenantId: string, id: string): Promise<ConnectionRecord | undefined> {
+    const c = await this.get(id);
+    return c && c.tenantId === tenantId ? c : undefined;
+  }
+
+  async listForTenant(tenantId: string): Promise<ConnectionRecord[]> {
+    const ids = (await this.store.get<string[]>(`tenant:${tenantId}:connections`)) ?? [];
+    const all = await Promise.all(ids.map((id) => this.get(id)));
+    return all.filter((c): c is ConnectionRecord => !!c);
+  }
+
+  /** Applies `change` under the connection's lock; returns the stored result. */
+  async update(id: string, change: (c: ConnectionRecord) => Partial<ConnectionRecord>): Promise<ConnectionRecord | undefined> {
+    return this.store.withLock(`connection:${id}`, async () => {
+      const current = await this.get(id);
+      if (!current) return undefined;
+      const next = { ...current, ...change(current), updatedAt: new Date().toISOString() };
+      await this.store.set(`connection:${id}`, next);
+      return next;
+    });
+  }
+
+  credentialsOf<T>(c: ConnectionRecord): T {
+    if (!c.sealedCredentials) return {} as T;
+    return this.box.openJson<T>(c.sealedCredentials, this.credentialsAad(c.id));
+  }
+
+  sealCredentials(id: string, credentials: unknown): string {
+    return this.box.sealJson(credentials, this.credentialsAad(id));
+  }
+}

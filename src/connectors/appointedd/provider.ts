@@ -1,0 +1,25 @@
+import { BookingEventType, Provider, WebhookMode } from '../provider.js';
+
+/** Appointedd, data only (contract: shared/providers/appointedd.md). */
+export const appointeddProvider = {
+  provider: Provider.APPOINTEDD,
+  auth: 'client_credentials' as const,
+  tokenPath: '/v2/oauth/tokens',
+  apiPath: '/v2',
+  /** Requested access-token lifetime (the platform allows 300 … 315 360 000 s; default 3600). */
+  defaultTokenLifetimeSeconds: 3_600,
+  /** Renew this long before expiry. */
+  expiryMarginSeconds: 60,
+  /** `page[limit]` maximum. */
+  pageLimit: 100,
+  /** The availability endpoint answers at most this many days per call. */
+  availabilityMaxDays: 42,
+  /** Reference data (accounts, services) is cached this long. */
+  referenceTtlMs: 300_000,
+  /** Customer listings used to batch customer look-ups are cached this long. */
+  customerTtlMs: 30_000,
+  webhooks: {
+    mode: WebhookMode.POLLING,
+    events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],
+  },
+} as const;

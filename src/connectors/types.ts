@@ -1,0 +1,176 @@
+import type { HttpClient } from './http.js';
+import type { BookingEventType, BookingStatus, Provider, WebhookMode } from './provider.js';
+
+/**
+ * The unified records a connector produces. `ref` is the connector's own locator of a record
+ * (opaque to the gateway, stable, URL-safe text): it goes into global IDs and comes back to the
+ * connector in `get*` calls. For most platforms `ref === nativeId`; where an id is only meaningful
+ * inside an organization (bookingtime, OnSched), the connector folds the organization into `ref`.
+ */
+export interface RecordBase {
+  ref: string;
+  nativeId: string;
+  /** The platform's own record, untouched (GraphQL `raw`). */
+  raw: unknown;
+}
+
+export interface UnifiedOrganization extends RecordBase {
+  name: string;
+  timezone: string | null;
+}
+
+export interface UnifiedService extends RecordBase {
+  organizationRef: string;
+  name: string;
+  description: string | null;
+  durationMinutes: number | null;
+  price: { amount: number; currency: string } | null;
+}
+
+export interface UnifiedCustomer extends RecordBase {
+  organizationRef: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface UnifiedBooking extends RecordBase {
+  organizationRef: string;
+  status: BookingStatus;
+  startsAt: Date;
+  endsAt: Date;
+  timezone: string | null;
+  serviceRef: string | null;
+  customerRef: string | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+}
+
+export interface UnifiedTimeSlot {
+  startsAt: Date;
+  endsAt: Date;
+  serviceRef: string;
+  available: number | null;
+}
+
+/** A page of a connector's own list, with the connector's own cursor for the next one. */
+export interface Page<T> {
+  items: T[];
+  /** Opaque to the gateway; null at the end. */
+  nextCursor: string | null;
+}
+
+export interface BookingQuery {
+  /** Restrict to one organization of the connection. */
+  organizationRef?: string;
+  /** Restrict to one customer. */
+  customerRef?: string;
+  statuses?: BookingStatus[];
+  /** Inclusive lower bound on startsAt. */
+  startsAfter?: Date;
+  /** Exclusive upper bound on startsAt. */
+  startsBefore?: Date;
+  /**
+   * Keyset position: return only bookings strictly after (startsAt, ref) in (startsAt, ref) order.
+   * Refs compare as JavaScript strings (UTF-16 code units).
+   */
+  after?: { startsAt: Date; ref: string };
+  /** How many to return at most (the gateway asks for one more than it needs). */
+  limit: number;
+}
+
+export interface ListQuery {
+  organizationRef?: string;
+  /** Connector cursor from a previous `Page.nextCursor`. */
+  cursor?: string | null;
+  limit: number;
+}
+
+export interface CreateCustomerInput {
+  organizationRef: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface CreateBookingInput {
+  serviceRef: string;
+  customerRef: string;
+  startsAt: Date;
+}
+
+/** What the gateway can do about booking events for this platform. */
+export interface WebhookCapabilities {
+  mode: WebhookMode;
+  events: BookingEventType[];
+}
+
+/**
+ * One platform, bound to one connection. Everything about the platform lives behind this
+ * interface: its tokens, HTTP calls, payload parsing and mapping. Every method throws
+ * `ProviderError` (classified) — never a raw fetch or parse error.
+ *
+ * Ordering contract for `listBookings`: items sorted by (startsAt, ref) ascending and strictly after
+ * `query.after`, so the gateway can merge connections with a keyset cursor and never skip or repeat.
+ */
+export interface Connector {
+  readonly provider: Provider;
+  listOrganizations(): Promise<UnifiedOrganization[]>;
+  listServices(query: ListQuery): Promise<Page<UnifiedService>>;
+  listCustomers(query: ListQuery & { search?: string }): Promise<Page<UnifiedCustomer>>;
+  listBookings(query: BookingQuery): Promise<UnifiedBooking[]>;
+  /** Batch gets by ref, answering in the same order; null for an unknown ref. */
+  getOrganizations(refs: readonly string[]): Promise<Array<UnifiedOrganization | null>>;
+  getServices(refs: readonly string[]): Promise<Array<UnifiedService | null>>;
+  getCustomers(refs: readonly string[]): Promise<Array<UnifiedCustomer | null>>;
+  getBookings(refs: readonly string[]): Promise<Array<UnifiedBooking | null>>;
+  createCustomer(input: CreateCustomerInput): Promise<UnifiedCustomer>;
+  createBooking(input: CreateBookingInput): Promise<UnifiedBooking>;
+  cancelBooking(ref: string, reason: string | null): Promise<UnifiedBooking>;
+  availability(serviceRef: string, from: Date, to: Date): Promise<UnifiedTimeSlot[]>;
+  readonly webhooks: WebhookCapabilities;
+}
+
+/** Platform endpoints a connection uses (production or sandbox hosts, or the emulators). */
+export interface Endpoints {
+  apiUrl: string;
+  authUrl: string;
+}
+
+/**
+ * What a connector gets from the gateway for one connection. Secrets arrive decrypted here and
+ * nowhere else; tokens go through `tokens`.
+ */
+export interface ConnectorContext<Credentials = unknown, Settings = Record<string, unknown>> {
+  connectionId: string;
+  provider: Provider;
+  sandbox: boolean;
+  endpoints: Endpoints;
+  /** The app's client id/secret from configuration (authorization-code platforms). */
+  app: { clientId?: string; clientSecret?: string };
+  credentials: Credentials;
+  /** Non-secret settings discovered at connect time (organization ids, …). */
+  settings: Settings;
+  http: HttpClient;
+  tokens: import('../tokens/token-manager.js').ConnectionTokens;
+  /** Short-lived cache for reference data, namespaced per connection. */
+  cache: import('./cache.js').ConnectorCache;
+}
+
+/**
+ * A platform module: builds connectors and runs the connect step for server-to-server platforms.
+ * `connect` validates the credentials against the platform (a real token request) and returns what
+ * to store; it throws `ProviderError` with code BAD_USER_INPUT naming what the platform rejected.
+ */
+export interface ConnectorModule<Credentials = unknown, Settings = Record<string, unknown>> {
+  readonly provider: Provider;
+  /** Validates `input.credentials` (client input, untrusted) into the stored shape. */
+  parseCredentials(input: unknown): Credentials;
+  /** Checks the credentials with the platform and discovers settings (organizations, …). */
+  connect?(ctx: ConnectorContext<Credentials, Settings>): Promise<{ settings: Settings; label: string }>;
+  create(ctx: ConnectorContext<Credentials, Settings>): Connector;
+  /** Revokes the grant at the platform, where the platform can (disconnect). */
+  revoke?(ctx: ConnectorContext<Credentials, Settings>): Promise<void>;
+}

@@ -1,0 +1,55 @@
+/** Maps with at most `limit` calls in flight, answering in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Runs `fn`, answering null when it throws a NOT_FOUND ProviderError. */
+export async function nullIfNotFound<T>(fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    if ((err as { code?: string }).code === 'NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+/** Strict keyset comparison on (startsAt, ref): true when `b` comes after `key`. */
+export function isAfter(b: { startsAt: Date; ref: string }, key: { startsAt: Date; ref: string } | undefined): boolean {
+  if (!key) return true;
+  const d = b.startsAt.getTime() - key.startsAt.getTime();
+  return d > 0 || (d === 0 && b.ref > key.ref);
+}
+
+/** Sorts by (startsAt, ref) ascending, the `listBookings` order. */
+export function byStartThenRef(a: { startsAt: Date; ref: string }, b: { startsAt: Date; ref: string }): number {
+  return a.startsAt.getTime() - b.startsAt.getTime() || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+}
+
+/**
+ * Applies the parts of a `BookingQuery` every connector filters the same way after fetching:
+ * statuses, the exclusive `startsBefore`, the keyset `after`, order, and `limit`.
+ */
+export function finishBookingPage<B extends { startsAt: Date; ref: string; status: string }>(
+  bookings: B[],
+  query: { statuses?: string[]; startsAfter?: Date; startsBefore?: Date; after?: { startsAt: Date; ref: string }; limit: number },
+): B[] {
+  return bookings
+    .filter(
+      (b) =>
+        (!query.statuses?.length || query.statuses.includes(b.status)) &&
+        (!query.startsAfter || b.startsAt >= query.startsAfter) &&
+        (!query.startsBefore || b.startsAt < query.startsBefore) &&
+        isAfter(b, query.after),
+    )
+    .sort(byStartThenRef)
+    .slice(0, query.limit);
+}

@@ -1,0 +1,28 @@
+import type { Provider } from '../connectors/provider.js';
+import type { UnifiedBooking, UnifiedCustomer, UnifiedOrganization, UnifiedService, UnifiedTimeSlot } from '../connectors/types.js';
+
+/** Where a unified record came from; every model the resolvers see carries it. */
+export interface Scoped {
+  provider: Provider;
+  connectionId: string;
+}
+
+export type OrganizationModel = UnifiedOrganization & Scoped & { __typename: 'Organization' };
+export type ServiceModel = UnifiedService & Scoped & { __typename: 'Service' };
+export type CustomerModel = UnifiedCustomer & Scoped & { __typename: 'Customer' };
+export type BookingModel = UnifiedBooking & Scoped & { __typename: 'Booking' };
+export type TimeSlotModel = UnifiedTimeSlot & Scoped;
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionPage<T> {
+  edges: Array<Edge<T>>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export function scope<T extends object, N extends string>(record: T, s: Scoped, typename: N): T & Scoped & { __typename: N } {
+  return { ...record, provider: s.provider, connectionId: s.connectionId, __typename: typename };
+}
