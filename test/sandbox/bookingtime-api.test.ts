@@ -140,6 +140,20 @@ describe('bookingtime routing, envelope and organization binding', () => {
     expect(stats.api).toBe(6);
   });
 
+  it('answers injected faults in the envelope: 429 failure with Retry-After, 503 error', async () => {
+    await c.control('faults', { match: '/app/v3', status: 429, retryAfterSeconds: 7, count: 1 });
+    const limited = await c.api('GET', `${A}/show`, { token: tokA });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect(limited.body).toEqual({ messageList: [{ class: 'MESSAGE', type: 'failure', parameter: null, text: 'Too many requests.' }], content: null });
+    await c.control('faults', { match: '/app/v3', status: 503, count: 1 });
+    const down = await c.api('GET', `${A}/show`, { token: tokA });
+    expect(down.status).toBe(503);
+    expect(down.body.messageList[0].type).toBe('error');
+    expect(down.body.content).toBeNull();
+    expect((await c.api('GET', `${A}/show`, { token: tokA })).status).toBe(200);
+  });
+
   it('lists the permitted organizations on the app-level route for any token of the app', async () => {
     for (const token of [await c.accessToken(null), tokB]) {
       const r = await c.api('GET', `/app/${CLIENT_ID}/organization/list`, { token });

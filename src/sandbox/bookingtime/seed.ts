@@ -232,7 +232,7 @@ export function buildSeed(anchorDate: string): SeedData {
       busy.push({ resourceId, start, end });
       const customer = customers[rng.int(0, customers.length - 1)];
       const canceled = i % 5 === 3;
-      const moved = !canceled && i % 8 === 6;
+      const moved = !canceled && i % 6 === 1;
       const bookedAt = Math.min(start - rng.int(1, 21) * DAY_MS, anchor - rng.int(1, 12) * 3_600_000) - rng.int(0, 59) * 60_000;
       const changedAt = canceled || moved ? Math.min(bookedAt + rng.int(2, 48) * 3_600_000, start - 3_600_000) : bookedAt;
       out.appointments.push({

@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config/config.js';
+import { startAllEmulators } from './sandbox/index.js';
+import { startGateway } from './server/gateway-process.js';
+import { openStore } from './store/store.js';
+import { TenantService } from './auth/tenants.js';
+
+/**
+ * `bookgraph start` — the gateway (sandbox mode when no platform is configured);
+ * `bookgraph sandbox` — the five emulators standalone, one JSON line of base URLs on stdout;
+ * `bookgraph tenant create <name>` / `bookgraph tenant list`.
+ */
+async function main(argv: string[]): Promise<void> {
+  const [command = 'start', ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return start();
+    case 'sandbox':
+      return sandbox();
+    case 'tenant':
+      return tenant(rest);
+    default:
+      console.error(`unknown command "${command}". Commands: start, sandbox, tenant create <name>, tenant list`);
+      process.exitCode = 2;
+  }
+}
+
+async function start(): Promise<void> {
+  const config = loadConfig();
+  const started = Date.now();
+  const gateway = await startGateway(config);
+  const lines = [`Bookgraph is running (${gateway.sandbox ? 'sandbox mode: platforms are emulated locally' : 'production mode'}).`];
+  lines.push(`  GraphiQL:  ${gateway.url}/graphql`);
+  if (gateway.demoApiKey) lines.push(`  Demo key:  ${gateway.demoApiKey}`, `  Try:       curl -s ${gateway.url}/graphql -H 'authorization: Bearer ${gateway.demoApiKey}' -H 'content-type: application/json' -d '{"query":"{ bookings(first: 3) { edges { node { provider status startsAt } } } }"}'`);
+  lines.push(`  Started in ${Date.now() - started} ms. Ctrl+C stops.`);
+  console.log(lines.join('\n'));
+  onSignal(() => gateway.close());
+}
+
+async function sandbox(): Promise<void> {
+  const base = Number(process.env.SANDBOX_PORT_BASE ?? 4100);
+  const emulators = await startAllEmulators({ port: base });
+  process.stdout.write(`${JSON.stringify(emulators.baseUrls)}\n`);
+  onSignal(() => emulators.close());
+}
+
+async function tenant(args: string[]): Promise<void> {
+  const config = loadConfig();
+  const store = await openStore(config.storeUrl);
+  try {
+    const tenants = new TenantService(store);
+    if (args[0] === 'create' && args[1]) {
+      const { tenant: t, apiKey } = await tenants.create(args.slice(1).join(' '));
+      console.log(`Created tenant ${t.name} (${t.id}).\nAPI key (shown once, store it now): ${apiKey}`);
+    } else if (args[0] === 'list') {
+      for (const t of await tenants.list()) console.log(`${t.id}\t${t.name}\t${t.createdAt}`);
+    } else {
+      console.error('usage: bookgraph tenant create <name> | bookgraph tenant list');
+      process.exitCode = 2;
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function onSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${signal}: draining and shutting down…`);
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(`bookgraph: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,169 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { graphiqlAsset, renderGraphiQLPage } from './graphiql/index.js';
+import { createApollo, createContext, HeaderMap, type Services } from './app.js';
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export interface HttpOptions {
+  /** Headers GraphiQL starts with (sandbox mode: the demo key). */
+  graphiqlHeaders?: Record<string, string>;
+  /** Extra routes (OAuth callbacks, webhooks) tried before the 404. Return true when handled. */
+  routes?: Array<(req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>>;
+}
+
+export interface RunningHttp {
+  server: Server;
+  url: string;
+  /** Stops accepting, drains in-flight requests (Apollo's drain plugin), closes. */
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(payload)), ...headers });
+  res.end(payload);
+}
+
+function graphqlError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function bearerOf(req: IncomingMessage): string | null {
+  const h = req.headers.authorization;
+  const m = h ? /^bearer\s+(\S+)\s*$/i.exec(h) : null;
+  return m ? m[1] : null;
+}
+
+/** A browser navigating to /graphql (not a GraphQL client): it wants the GraphiQL page. */
+function wantsGraphiQL(req: IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * The gateway's HTTP surface: `/graphql` (GraphQL over HTTP, POST and GET, behind the API key),
+ * GraphiQL at `GET /graphql` for browsers with its assets under `/graphiql/`, `/healthz` (process up)
+ * and `/readyz` (store reachable). Errors are JSON, never HTML, never a stack trace.
+ */
+export async function startHttp(services: Services, port: number, host: string, options: HttpOptions = {}): Promise<RunningHttp> {
+  const server = createServer();
+  const apollo = createApollo(services, server);
+  await apollo.start();
+  const { log } = services;
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      graphqlError(res, 405, 'BAD_REQUEST', 'GraphQL is served over GET and POST', { allow: 'GET, POST' });
+      return;
+    }
+    const tenant = await services.tenants.authenticate(bearerOf(req));
+    if (!tenant) {
+      graphqlError(res, 401, 'UNAUTHENTICATED', 'A valid API key is required: send Authorization: Bearer <api key>', {
+        'www-authenticate': 'Bearer realm="bookgraph"',
+      });
+      return;
+    }
+    const raw = req.method === 'POST' ? await readBody(req) : '';
+    if (raw === null) {
+      graphqlError(res, 413, 'BAD_REQUEST', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    let body: unknown = raw;
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (req.method === 'POST' && contentType === 'application/json') {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        graphqlError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+        return;
+      }
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      context: async () => createContext(services, tenant),
+    });
+    const outHeaders: Record<string, string> = {};
+    for (const [k, v] of result.headers) outHeaders[k] = v;
+    if (result.body.kind === 'complete') {
+      res.writeHead(result.status ?? 200, outHeaders);
+      res.end(result.body.string);
+      return;
+    }
+    res.writeHead(result.status ?? 200, outHeaders);
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  server.on('request', async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://gateway.local');
+      if (url.pathname === '/healthz') {
+        sendJson(res, 200, { status: 'ok' });
+        return;
+      }
+      if (url.pathname === '/readyz') {
+        const ok = await services.store.ping();
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'store unreachable' });
+        return;
+      }
+      if (url.pathname === '/graphql') {
+        if (wantsGraphiQL(req, url)) {
+          const html = renderGraphiQLPage({ endpoint: '/graphql', assetsPath: '/graphiql', defaultHeaders: options.graphiqlHeaders, title: 'Bookgraph' });
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+          res.end(html);
+          return;
+        }
+        await handleGraphQL(req, res, url);
+        return;
+      }
+      if (url.pathname.startsWith('/graphiql/') && req.method === 'GET') {
+        const asset = await graphiqlAsset(decodeURIComponent(url.pathname.slice('/graphiql/'.length)));
+        if (asset) {
+          res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' });
+          res.end(asset.body);
+          return;
+        }
+      }
+      for (const route of options.routes ?? []) if (await route(req, res, url)) return;
+      sendJson(res, 404, { error: 'not found' });
+    } catch (err) {
+      log.error({ err }, 'request failed');
+      if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.destroy();
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  return {
+    server,
+    url,
+    async close() {
+      await apollo.stop();
+    },
+  };
+}
