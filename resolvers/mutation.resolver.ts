@@ -14,9 +14,10 @@ export class MutationResolver {
   @Mutation(() => AuthorizationRequest, { description: 'Starts the consent flow of a platform that connects through a person (OAuth authorization code).' })
   startConnection(
     @Arg('provider', () => Provider) provider: Provider,
-    @Arg('sandbox', () => Boolean, { nullable: true, defaultValue: false }) _sandbox: boolean,
-  ): AuthorizationRequest {
-    throw new GatewayError('NOT_IMPLEMENTED', `${provider} cannot be connected through a consent screen by this gateway yet`);
+    @Arg('sandbox', () => Boolean, { nullable: true, defaultValue: false }) sandbox: boolean,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.oauth.start(ctx.tenant, provider, sandbox ?? false);
   }
 
   @Mutation(() => ProviderConnection, { description: 'Connects a server-to-server platform with credentials, checked with the platform before anything is stored.' })

@@ -173,4 +173,26 @@ export interface ConnectorModule<Credentials = unknown, Settings = Record<string
   create(ctx: ConnectorContext<Credentials, Settings>): Connector;
   /** Revokes the grant at the platform, where the platform can (disconnect). */
   revoke?(ctx: ConnectorContext<Credentials, Settings>): Promise<void>;
+  /** Present for platforms a person connects through a consent screen (OAuth authorization code). */
+  oauth?: OAuthCapability<Credentials, Settings>;
+}
+
+/**
+ * The platform half of the consent flow; the gateway owns state, PKCE verifiers, the callback
+ * route and connection status. `ctx.app` holds the app's client id and secret (configuration).
+ */
+export interface OAuthCapability<Credentials = unknown, Settings = Record<string, unknown>> {
+  /** Whether the platform takes PKCE (S256); the gateway then makes and keeps the verifier. */
+  pkce: boolean;
+  /** The platform's authorize URL for this request (client id, redirect URI, scopes, state, challenge). */
+  authorizeUrl(ctx: ConnectorContext<Credentials, Settings>, params: { state: string; redirectUri: string; codeChallenge?: string }): string;
+  /**
+   * Exchanges the code (with the verifier when PKCE), stores the token set with
+   * `ctx.tokens.put('default', set)` and discovers what was connected. Throws `ProviderError`
+   * (code BAD_USER_INPUT when the platform refused the code or verifier) on failure.
+   */
+  exchangeCode(
+    ctx: ConnectorContext<Credentials, Settings>,
+    params: { code: string; redirectUri: string; codeVerifier?: string },
+  ): Promise<{ settings: Settings; label: string }>;
 }

@@ -14,6 +14,7 @@ import { connectorModules } from '../connectors/registry.js';
 import { type EventBus, MemoryEventBus } from '../events/bus.js';
 import { ConnectorHub } from '../gateway/connector-hub.js';
 import { Gateway, type ProviderFailure } from '../gateway/gateway.js';
+import { OAuthFlow } from '../gateway/oauth-flow.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
 import { TokenManager } from '../tokens/token-manager.js';
@@ -30,6 +31,7 @@ export interface Services {
   tokens: TokenManager;
   hub: ConnectorHub;
   gateway: Gateway;
+  oauth: OAuthFlow;
   events: EventBus;
   log: Logger;
 }
@@ -56,7 +58,15 @@ export function createServices(config: Config, store: Store, box: SecretBox, log
   });
   const hub = new ConnectorHub(config, connections, tokens, connectorModules);
   const gateway = new Gateway({ store, connections, hub, tokens, maxPageSize: config.maxPageSize, onConnectionChanged: publishStatus });
-  return { config, store, box, tenants, connections, tokens, hub, gateway, events, log };
+  const oauth = new OAuthFlow({
+    store,
+    box,
+    connections,
+    hub,
+    publicUrl: () => config.publicUrl ?? `http://127.0.0.1:${config.port}`,
+    onConnectionChanged: publishStatus,
+  });
+  return { config, store, box, tenants, connections, tokens, hub, gateway, oauth, events, log };
 }
 
 interface RecordedFailure {
@@ -71,6 +81,7 @@ export function createContext(services: Services, tenant: Tenant): GraphQLContex
   return {
     tenant,
     gateway: services.gateway,
+    oauth: services.oauth,
     events: services.events,
     failures,
     scopeAt(info: GraphQLResolveInfo) {

@@ -7,6 +7,7 @@ import { dataDirOf, loadSecretBox } from '../store/keys.js';
 import { openStore, type Store } from '../store/store.js';
 import { createServices, type Services } from './app.js';
 import { startHttp } from './http.js';
+import { oauthCallbackRoute } from './oauth-routes.js';
 import { createLogger } from './logger.js';
 import { setUpDemoTenant } from './sandbox-mode.js';
 
@@ -38,29 +39,43 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
   const store: Store = await openStore(config.storeUrl);
   const cleanups: Array<() => Promise<void>> = [() => store.close()];
   try {
+    const services = createServices(config, store, box, log);
+    const graphiqlHeaders: Record<string, string> = {};
+    const http = await startHttp(services, config.port, config.host, {
+      graphiqlHeaders: sandbox ? graphiqlHeaders : undefined,
+      routes: [oauthCallbackRoute(services.oauth)],
+    });
+    cleanups.unshift(() => http.close());
+    // OAuth redirect URIs and webhook URLs need the public origin; with PORT=0 it is known only now.
+    config.publicUrl ??= http.url;
+
     const emulators: Partial<Record<Platform, string>> = {};
+    let demoApiKey: string | null = null;
     if (sandbox) {
       const started = await startAllEmulators({
         port: config.sandboxPortBase,
         platforms: await builtPlatforms(),
-        redirectUris: PLATFORMS.map((p) => `${config.publicUrl ?? `http://127.0.0.1:${config.port}`}/oauth/callback/${p}`),
+        redirectUris: PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p}`),
       });
-      cleanups.unshift(() => started.close());
+      cleanups.splice(cleanups.length - 1, 0, () => started.close());
       for (const [platform, origin] of Object.entries(started.baseUrls)) {
         emulators[platform as Platform] = origin;
         const key = platform.toUpperCase() as PlatformKey;
-        config.platforms[key] = { ...config.platforms[key], apiUrl: origin, authUrl: origin, sandboxApiUrl: origin, sandboxAuthUrl: origin };
+        const app = await appCredentials(origin);
+        const current = config.platforms[key];
+        config.platforms[key] = {
+          ...current,
+          apiUrl: origin,
+          authUrl: origin,
+          sandboxApiUrl: origin,
+          sandboxAuthUrl: origin,
+          clientId: current.clientId ?? app.clientId,
+          clientSecret: current.clientSecret ?? app.clientSecret,
+        };
       }
-    }
-    const services = createServices(config, store, box, log);
-    let demoApiKey: string | null = null;
-    const graphiqlHeaders: Record<string, string> = {};
-    if (sandbox) {
       demoApiKey = await setUpDemoTenant(services, emulators, config.demoApiKey);
       graphiqlHeaders.Authorization = `Bearer ${demoApiKey}`;
     }
-    const http = await startHttp(services, config.port, config.host, { graphiqlHeaders: sandbox ? graphiqlHeaders : undefined });
-    cleanups.unshift(() => http.close());
     return {
       url: http.url,
       services,
@@ -75,6 +90,13 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
     for (const c of cleanups) await c().catch(() => undefined);
     throw err;
   }
+}
+
+/** The app's client id and secret an emulator's dashboard hands out (README §7), when it has them. */
+async function appCredentials(origin: string): Promise<{ clientId?: string; clientSecret?: string }> {
+  const res = await fetch(`${origin}/__sandbox/credentials`);
+  const c = (await res.json()) as { client_id?: unknown; client_secret?: unknown };
+  return typeof c.client_id === 'string' && typeof c.client_secret === 'string' ? { clientId: c.client_id, clientSecret: c.client_secret } : {};
 }
 
 /** Emulators whose platform module is built (a stub throws when constructed). */

@@ -1,5 +1,6 @@
 import { ConnectionStatus, Provider, providerFromSlug } from '../connectors/provider.js';
 import type { Platform } from '../sandbox/framework/types.js';
+import type { Tenant } from '../auth/tenants.js';
 import type { Services } from './app.js';
 
 const DEMO_TENANT = 'demo';
@@ -40,9 +41,20 @@ export async function setUpDemoTenant(services: Services, emulators: Partial<Rec
   const existing = await connections.listForTenant(tenant.id);
   for (const [platform, origin] of Object.entries(emulators)) {
     const provider = providerFromSlug(platform);
-    const toCredentials = provider ? DEMO_CREDENTIALS[provider] : undefined;
-    if (!provider || !toCredentials || !services.hub.module(provider)) continue;
+    const module = provider ? services.hub.module(provider) : undefined;
+    if (!provider || !module) continue;
     if (existing.some((c) => c.provider === provider && c.status === ConnectionStatus.ACTIVE)) continue;
+    if (module.oauth) {
+      try {
+        const connection = await consentAsDemoUser(services, tenant, provider);
+        log.info({ provider, status: connection?.status }, 'demo tenant connected through the emulator consent page');
+      } catch (err) {
+        log.warn({ provider, err: (err as Error).message }, 'could not connect the demo tenant');
+      }
+      continue;
+    }
+    const toCredentials = DEMO_CREDENTIALS[provider];
+    if (!toCredentials) continue;
     try {
       const res = await fetch(`${origin}/__sandbox/credentials`);
       const creds = (await res.json()) as Record<string, unknown>;
@@ -53,4 +65,36 @@ export async function setUpDemoTenant(services: Services, emulators: Partial<Rec
     }
   }
   return apiKey;
+}
+
+/**
+ * Drives a consent page the way a person would, server-side: start the connection, load the
+ * authorize URL, submit the consent form (README §4 shape: hidden inputs, an `account` select,
+ * `decision=allow`) and hand the redirect's parameters to the gateway's callback handler.
+ */
+async function consentAsDemoUser(services: Services, tenant: Tenant, provider: Provider) {
+  const { authorizeUrl } = await services.oauth.start(tenant, provider, true);
+  const page = await fetch(authorizeUrl, { redirect: 'manual' });
+  const html = await page.text();
+  const form = /<form[^>]*id="consent-form"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
+  if (!form) throw new Error(`the ${provider} consent page has no consent form (HTTP ${page.status})`);
+  const fields = new URLSearchParams();
+  for (const m of form[2].matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields.append(unescape(m[1]), unescape(m[2]));
+  const account = /<option value="([^"]*)"/.exec(form[2]);
+  if (account) fields.set('account', unescape(account[1]));
+  fields.set('decision', 'allow');
+  const decided = await fetch(new URL(unescape(form[1]), authorizeUrl), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: fields,
+  });
+  const location = decided.headers.get('location');
+  if (!location) throw new Error(`the ${provider} consent page did not redirect (HTTP ${decided.status})`);
+  const outcome = await services.oauth.complete(provider, new URL(location).searchParams);
+  return outcome.connection;
+}
+
+function unescape(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] as string);
 }

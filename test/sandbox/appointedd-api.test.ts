@@ -247,3 +247,32 @@ describe('appointedd customers', () => {
     expectError(await call(emu.base, all, '/v2/customers', { body: { data: { ...newCustomer().data, id: 'a'.repeat(24) } } }), 403, 'forbidden');
   });
 });
+
+describe('appointedd reset and check order', () => {
+  it('reset restores the seed data after writes', async () => {
+    const before = await get('/v2/bookings?page[limit]=100');
+    const future = before.doc.data.find((b: Doc) => b.attributes.status === 'confirmed' && Date.parse(b.attributes.start) > Date.now() + 86_400_000);
+    expect((await call(emu.base, all, `/v2/bookings/${future.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    const customer = {
+      data: {
+        type: 'customers',
+        attributes: { profile: { firstname: 'Ana', lastname: 'Ruiz' } },
+        relationships: { account: { data: { type: 'accounts', id: TORONTO } } },
+      },
+    };
+    expect((await call(emu.base, all, '/v2/customers', { body: customer })).status).toBe(201);
+    const customersBefore = (await get('/v2/customers')).doc.meta.total;
+    expect((await control(emu.base, 'reset')).status).toBe(200);
+    const token = await getToken(emu.base);
+    const after = await call(emu.base, token, '/v2/bookings?page[limit]=100');
+    expect(after.doc).toEqual(before.doc);
+    expect((await call(emu.base, token, '/v2/customers')).doc.meta.total).toBe(customersBefore - 1);
+  });
+
+  it('authenticates before checking the media type, and checks the media type before the body', async () => {
+    const res = await fetch(`${emu.base}/v2/bookings`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    expect(res.status).toBe(401);
+    expectError(await call(emu.base, all, '/v2/bookings', { raw: '{', contentType: 'text/plain' }), 415, 'unsupported_media_type');
+    expectError(await call(emu.base, all, '/v2/bookings', { body: { data: [] } }), 422, 'validation_error');
+  });
+});

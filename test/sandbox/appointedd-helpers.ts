@@ -41,6 +41,8 @@ export async function getToken(base: string, client = ALL_CLIENT, expiresIn?: nu
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
+/** A parsed JSON:API document or member, read loosely by the tests. */
+// biome-ignore lint/suspicious/noExplicitAny: test documents are read dynamically
 export type Doc = Record<string, any>;
 
 /** An authenticated JSON:API call; `body` is sent as `application/vnd.api+json`. */
@@ -76,8 +78,9 @@ export async function allPages(base: string, token: string, path: string): Promi
 }
 
 const schema = JSON.parse(readFileSync(new URL('../../../shared/jsonapi/_schemas/1.0/schema.json', import.meta.url), 'utf8'));
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
+// Both packages are CommonJS with a `default` property on `module.exports` (NodeNext types see only that).
+const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+addFormats.default(ajv);
 const validate = ajv.compile(schema);
 
 /** Asserts that `doc` is a valid JSON:API 1.0 response document (official schema). */

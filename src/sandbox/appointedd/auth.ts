@@ -2,7 +2,7 @@ import { bearerChallenge, oauthError, tokenAnswer } from '../framework/oauth.js'
 import type { EmulatorContext, EmuRequest, EmuResponse } from '../framework/types.js';
 import { randomBase64Url, safeEqual } from '../framework/util.js';
 import { ApiError } from './jsonapi.js';
-import type { OAuthClient } from './model.js';
+import { OBJECT_ID, type OAuthClient } from './model.js';
 import { type AppointeddState, CLIENTS } from './state.js';
 
 /**
@@ -142,9 +142,9 @@ export function accountFilter(caller: Caller, query: URLSearchParams): readonly 
   const raw = query.getAll(name);
   if (raw.length === 0) return caller.accountIds;
   const items = raw.join(',').split(',').map((s) => s.trim());
-  for (const id of items) if (/^[0-9a-f]{24}$/.test(id)) requireAccount(caller, id, { parameter: name });
+  for (const id of items) if (OBJECT_ID.test(id)) requireAccount(caller, id, { parameter: name });
   if (raw.length > 1) throw new ApiError(400, `${name} must be given once.`, { parameter: name });
-  if (items.some((id) => !/^[0-9a-f]{24}$/.test(id))) {
+  if (items.some((id) => !OBJECT_ID.test(id))) {
     throw new ApiError(400, `${name} must be a comma-separated list of 24-character hexadecimal ids.`, { parameter: name });
   }
   return [...new Set(items)];

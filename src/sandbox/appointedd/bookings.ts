@@ -16,7 +16,7 @@ import {
   single,
   toOne,
 } from './jsonapi.js';
-import { BOOKING_STATUSES, type Booking, type BookingStatus, newestFirst, OBJECT_ID, type Participant } from './model.js';
+import { BOOKING_STATUSES, type Booking, newestFirst, OBJECT_ID, type Participant } from './model.js';
 import { renderBooking } from './render.js';
 import { apiRoute, type Runtime } from './runtime.js';
 
@@ -216,7 +216,7 @@ export function bookingRoutes(rt: Runtime): Route[] {
 
 /** Marks a booking cancelled at `now` (status, `cancelled_at`, `updated`, source). */
 export function cancelBooking(booking: Booking, now: number, source: string): void {
-  booking.status = 'cancelled' satisfies BookingStatus;
+  booking.status = 'cancelled';
   booking.cancelledAt = now;
   booking.updated = now;
   booking.lastModifiedSource = source;

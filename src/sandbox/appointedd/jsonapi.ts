@@ -206,7 +206,7 @@ export function paged<T extends { id: string }>(
  */
 export function readDocument(req: EmuRequest, optional = false): Record<string, unknown> | undefined {
   if (optional && req.rawBody.length === 0) return undefined;
-  if (req.mediaType !== JSONAPI_MEDIA_TYPE || Object.keys(req.mediaTypeParams).length > 0 || /;/.test(req.headers['content-type'] ?? '')) {
+  if ((req.headers['content-type'] ?? '').trim().toLowerCase() !== JSONAPI_MEDIA_TYPE) {
     throw new ApiError(415, `Request bodies must be sent as ${JSONAPI_MEDIA_TYPE} without media type parameters.`);
   }
   const parsed = req.json();

@@ -32,7 +32,9 @@ interface AccountPlan {
   resources: Array<{ name: string; email: string; phone: string }>;
   people: number[];
   zones: string[];
+  /** Customer numbers: prefix + a zero-padded index of `numberDigits` digits. */
   mobilePrefix: string;
+  numberDigits: number;
 }
 
 const WEEKDAYS_9_TO_6: WeeklyHours = { 1: [540, 1080], 2: [540, 1080], 3: [540, 1080], 4: [540, 1080], 5: [540, 1080] };
@@ -75,6 +77,7 @@ const PLANS: AccountPlan[] = [
       'Europe/London',
     ],
     mobilePrefix: '+4477009001',
+    numberDigits: 2,
   },
   {
     id: '20fad5e5f4c7b2f1c7b0f924',
@@ -110,6 +113,7 @@ const PLANS: AccountPlan[] = [
       'America/Toronto',
     ],
     mobilePrefix: '+1416555',
+    numberDigits: 4,
   },
 ];
 
@@ -165,7 +169,7 @@ export function buildSeed(anchorDate: string): Seed {
     const customers: Customer[] = plan.people.map((p, i) => {
       const person = SEED_PEOPLE[p];
       const created = anchor - rng.int(60, 400) * DAY_MS - rng.int(0, 600) * MINUTE_MS - rng.int(0, 59_999);
-      const number = `${plan.mobilePrefix}${String(10 + i).padStart(plan.mobilePrefix.length > 9 ? 2 : 4, '0')}`;
+      const number = `${plan.mobilePrefix}${String(10 + i).padStart(plan.numberDigits, '0')}`;
       const landlineOnly = i % 5 === 4;
       return {
         id: objectId(rng, created),

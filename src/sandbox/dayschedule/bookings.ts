@@ -78,6 +78,13 @@ function validateCreate(b: Json): string[] {
   return errors;
 }
 
+/** The known string fields of a body `location`; unknown fields are ignored (README §3). */
+function pickLocation(given: Json): Partial<Location> {
+  const out: Partial<Location> = {};
+  for (const k of ['type', 'name', 'join_url', 'address'] as const) if (typeof given[k] === 'string') out[k] = given[k] as string;
+  return out;
+}
+
 export function bookingRoutes(state: DayScheduleState, hub: TriggerHub): Route[] {
   return [
     {
@@ -162,7 +169,7 @@ export function bookingRoutes(state: DayScheduleState, hub: TriggerHub): Route[]
           end,
           invitees,
           timeZone: b.time_zone as string | undefined,
-          location: b.location as Partial<Location>,
+          location: pickLocation(b.location as Json),
           description: b.description as string | undefined,
           via: 'API',
         });

@@ -1,22 +1,19 @@
 import { SEED_PEOPLE, SeedRandom, anchorMs, localParts, seedEmail, zonedToUtc } from '../framework/seed.js';
 import {
-  type Availability,
   type Booking,
   type BookingStatus,
   type Contact,
   type Invitee,
   type Location,
-  type Org,
-  type Page,
   type Resource,
   type SeedData,
   type User,
   WEEKDAYS,
-  type Weekday,
   durationMinutes,
   iso,
   objectId,
 } from './model.js';
+import { type OrgPlan, PLANS } from './seed-plan.js';
 
 /**
  * Deterministic seed data (README §6, dayschedule.md §1): the same anchor gives byte-identical data.
@@ -30,8 +27,6 @@ const MINUTE_MS = 60_000;
 /** Invitee time zones, cycled over the bookings (§1 asks for these four). */
 const INVITEE_ZONES = ['Asia/Kolkata', 'Europe/Berlin', 'Europe/London', 'America/New_York'];
 const PHONE_PREFIXES = ['+91 98', '+49 151', '+44 7700', '+1 212'];
-
-
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** A join URL for a virtual location (deterministic from `rng`). */

@@ -79,7 +79,11 @@ function buildRequest(req: IncomingMessage, url: URL, rawBody: Buffer): EmuReque
       const decoded = Buffer.from(m[1], 'base64').toString('utf8');
       const i = decoded.indexOf(':');
       if (i < 0) return null;
-      return { username: decodeURIComponent(decoded.slice(0, i)), password: decodeURIComponent(decoded.slice(i + 1)) };
+      try {
+        return { username: decodeURIComponent(decoded.slice(0, i)), password: decodeURIComponent(decoded.slice(i + 1)) };
+      } catch {
+        return null; // a malformed %-sequence counts as no credentials
+      }
     },
     json() {
       if (rawBody.length === 0) return { ok: true, value: undefined };
