@@ -384,7 +384,11 @@ export class Gateway {
    * platform (a real token request) and discovers its organizations. Nothing is stored unless that
    * succeeds.
    */
-  async connectProvider(tenant: Tenant, input: { provider: Provider; credentials: unknown; sandbox: boolean }): Promise<ConnectionRecord> {
+  async connectProvider(
+    tenant: Tenant,
+    input: { provider: Provider; credentials: unknown; sandbox: boolean },
+    opts: { replace?: ConnectionRecord } = {},
+  ): Promise<ConnectionRecord> {
     const module = this.deps.hub.module(input.provider);
     if (!module?.connect) {
       throw new GatewayError('BAD_USER_INPUT', `${input.provider} is not connected with credentials${module ? ': use startConnection' : ' by this gateway yet'}`);
@@ -399,8 +403,13 @@ export class Gateway {
       }
       throw err;
     }
-    const id = newConnectionId();
+    const replace = opts.replace?.tenantId === tenant.id && opts.replace.provider === input.provider ? opts.replace : undefined;
+    const id = replace?.id ?? newConnectionId();
     const ctx = this.deps.hub.context({ id, provider: input.provider, sandbox: input.sandbox, credentials, settings: {} });
+    if (replace) {
+      await ctx.tokens.clear();
+      this.deps.hub.forget(id);
+    }
     let result: { settings: Record<string, unknown>; label: string };
     try {
       result = await module.connect(ctx);
@@ -408,16 +417,25 @@ export class Gateway {
       await ctx.tokens.clear();
       throw toGatewayError(asProviderError(err, input.provider, 'connect'));
     }
-    const record = await this.deps.connections.create({
-      id,
-      tenantId: tenant.id,
-      provider: input.provider,
-      status: ConnectionStatus.ACTIVE,
-      sandbox: input.sandbox,
-      label: result.label,
-      settings: result.settings,
-      credentials,
-    });
+    const record = replace
+      ? ((await this.deps.connections.update(id, () => ({
+          status: ConnectionStatus.ACTIVE,
+          statusReason: null,
+          sandbox: input.sandbox,
+          label: result.label,
+          settings: result.settings,
+          sealedCredentials: this.deps.connections.sealCredentials(id, credentials),
+        }))) as ConnectionRecord)
+      : await this.deps.connections.create({
+          id,
+          tenantId: tenant.id,
+          provider: input.provider,
+          status: ConnectionStatus.ACTIVE,
+          sandbox: input.sandbox,
+          label: result.label,
+          settings: result.settings,
+          credentials,
+        });
     const tokenState = await ctx.tokens.peek('default');
     const stored =
       (await this.deps.connections.update(id, () => ({
@@ -426,6 +444,21 @@ export class Gateway {
       }))) ?? record;
     this.deps.onConnectionChanged?.(stored);
     return stored;
+  }
+
+  /**
+   * Asks the platform for the connection's organizations: a cheap proof that its grant works.
+   * Returns null when it does, else the error (a refused grant has already moved it to NEEDS_REAUTH).
+   */
+  async probe(record: ConnectionRecord): Promise<ProviderError | null> {
+    const connector = this.deps.hub.connector(record);
+    if (!connector) return null;
+    try {
+      await connector.listOrganizations();
+      return null;
+    } catch (err) {
+      return asProviderError(err, record.provider, 'probe');
+    }
   }
 
   /** Revokes at the platform where it can, forgets tokens and credentials, marks DISCONNECTED. */

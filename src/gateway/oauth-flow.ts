@@ -56,7 +56,16 @@ export class OAuthFlow {
     return `oauth-state:${createHash('sha256').update(state).digest('hex')}`;
   }
 
-  async start(tenant: Tenant, provider: Provider, sandbox: boolean): Promise<{ authorizeUrl: string; connection: ConnectionRecord }> {
+  /**
+   * Starts a consent request. With `reauthorize`, an existing connection of the tenant (say one in
+   * NEEDS_REAUTH) goes back to PENDING and keeps its id, so global IDs of its records stay valid.
+   */
+  async start(
+    tenant: Tenant,
+    provider: Provider,
+    sandbox: boolean,
+    opts: { reauthorize?: ConnectionRecord } = {},
+  ): Promise<{ authorizeUrl: string; connection: ConnectionRecord }> {
     const module = this.deps.hub.module(provider);
     if (!module?.oauth) {
       throw new GatewayError('BAD_USER_INPUT', `${provider} is not connected through a consent screen${module?.connect ? ': use connectProvider with credentials' : ''}`);
@@ -65,15 +74,24 @@ export class OAuthFlow {
     if (!probe.app.clientId || !probe.app.clientSecret) {
       throw new GatewayError('BAD_USER_INPUT', `${provider} has no app credentials configured: set ${provider}_CLIENT_ID and ${provider}_CLIENT_SECRET`);
     }
-    const connection = await this.deps.connections.create({
-      tenantId: tenant.id,
-      provider,
-      status: ConnectionStatus.PENDING,
-      sandbox,
-      label: null,
-      settings: {},
-      credentials: undefined,
-    });
+    const existing = opts.reauthorize;
+    if (existing && (existing.tenantId !== tenant.id || existing.provider !== provider)) {
+      throw new GatewayError('BAD_USER_INPUT', 'that connection cannot be re-authorized by this tenant for this platform');
+    }
+    const connection =
+      existing ??
+      (await this.deps.connections.create({
+        tenantId: tenant.id,
+        provider,
+        status: ConnectionStatus.PENDING,
+        sandbox,
+        label: null,
+        settings: {},
+        credentials: undefined,
+      }));
+    if (existing) {
+      await this.deps.connections.update(existing.id, () => ({ status: ConnectionStatus.PENDING, sandbox }));
+    }
     await this.deps.connections.update(connection.id, () => ({ statusReason: 'Waiting for a person to give consent on the platform' }));
     const state = randomBytes(32).toString('base64url');
     const redirectUri = this.redirectUri(provider);

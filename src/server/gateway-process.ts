@@ -54,13 +54,14 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
     if (sandbox) {
       const started = await startAllEmulators({
         port: config.sandboxPortBase,
-        platforms: await builtPlatforms(),
         redirectUris: PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p}`),
       });
       cleanups.splice(cleanups.length - 1, 0, () => started.close());
       for (const [platform, origin] of Object.entries(started.baseUrls)) {
-        emulators[platform as Platform] = origin;
         const key = platform.toUpperCase() as PlatformKey;
+        // Explicitly configured URLs win (e.g. an emulator a test runs itself, outliving this gateway).
+        if (explicitUrls(key, opts.env ?? process.env)) continue;
+        emulators[platform as Platform] = origin;
         const app = await appCredentials(origin);
         const current = config.platforms[key];
         config.platforms[key] = {
@@ -99,18 +100,7 @@ async function appCredentials(origin: string): Promise<{ clientId?: string; clie
   return typeof c.client_id === 'string' && typeof c.client_secret === 'string' ? { clientId: c.client_id, clientSecret: c.client_secret } : {};
 }
 
-/** Emulators whose platform module is built (a stub throws when constructed). */
-async function builtPlatforms(): Promise<Platform[]> {
-  const { startEmulator } = await import('../sandbox/index.js');
-  const out: Platform[] = [];
-  for (const p of PLATFORMS) {
-    try {
-      const e = await startEmulator(p);
-      await e.close();
-      out.push(p);
-    } catch {
-      // not built yet
-    }
-  }
-  return out;
+/** Whether `<PLATFORM>_API_URL` or `<PLATFORM>_SANDBOX_API_URL` is set. */
+function explicitUrls(key: PlatformKey, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env[`${key}_API_URL`] || env[`${key}_SANDBOX_API_URL`]);
 }

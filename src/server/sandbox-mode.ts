@@ -1,6 +1,7 @@
 import { ConnectionStatus, Provider, providerFromSlug } from '../connectors/provider.js';
 import type { Platform } from '../sandbox/framework/types.js';
 import type { Tenant } from '../auth/tenants.js';
+import type { ConnectionRecord } from '../connections/connections.js';
 import type { Services } from './app.js';
 
 const DEMO_TENANT = 'demo';
@@ -12,6 +13,8 @@ const DEMO_KEY_RECORD = 'sandbox:demo-api-key';
  */
 const DEMO_CREDENTIALS: Partial<Record<Provider, (creds: Record<string, any>) => unknown>> = {
   [Provider.APPOINTEDD]: (c) => ({ clientId: c.client_id, clientSecret: c.client_secret }),
+  [Provider.BOOKINGTIME]: (c) => ({ clientId: c.client_id, clientSecret: c.client_secret, appId: c.app_id }),
+  [Provider.ONSCHED]: (c) => ({ refreshToken: c.refresh_token, companyApiKeys: c.companies.map((k: { api_key: string }) => k.api_key) }),
 };
 
 /**
@@ -38,27 +41,35 @@ export async function setUpDemoTenant(services: Services, emulators: Partial<Rec
   }
   await store.set(DEMO_KEY_RECORD, box.encrypt(apiKey, DEMO_KEY_RECORD));
 
-  const existing = await connections.listForTenant(tenant.id);
+  // The emulators keep grants in memory, so after a restart a stored demo connection may hold
+  // tokens they no longer know. A connection that still works is kept as it is; one whose grant is
+  // gone is re-granted in place (same connection id), the way a person would reconnect it.
+  const existing = (await connections.listForTenant(tenant.id)).filter((c) => c.status !== ConnectionStatus.DISCONNECTED);
   for (const [platform, origin] of Object.entries(emulators)) {
     const provider = providerFromSlug(platform);
     const module = provider ? services.hub.module(provider) : undefined;
     if (!provider || !module) continue;
-    if (existing.some((c) => c.provider === provider && c.status === ConnectionStatus.ACTIVE)) continue;
-    if (module.oauth) {
-      try {
-        const connection = await consentAsDemoUser(services, tenant, provider);
-        log.info({ provider, status: connection?.status }, 'demo tenant connected through the emulator consent page');
-      } catch (err) {
-        log.warn({ provider, err: (err as Error).message }, 'could not connect the demo tenant');
+    let current = existing.find((c) => c.provider === provider);
+    if (current?.status === ConnectionStatus.ACTIVE) {
+      const problem = await gateway.probe(current);
+      if (!problem) continue;
+      current = (await connections.get(current.id)) ?? current;
+      if (problem.code !== 'NEEDS_REAUTH') {
+        log.warn({ provider, code: problem.code }, 'demo connection did not answer; keeping it');
+        continue;
       }
-      continue;
     }
-    const toCredentials = DEMO_CREDENTIALS[provider];
-    if (!toCredentials) continue;
     try {
+      if (module.oauth) {
+        const connection = await consentAsDemoUser(services, tenant, provider, current);
+        log.info({ provider, status: connection?.status }, 'demo tenant connected through the emulator consent page');
+        continue;
+      }
+      const toCredentials = DEMO_CREDENTIALS[provider];
+      if (!toCredentials) continue;
       const res = await fetch(`${origin}/__sandbox/credentials`);
       const creds = (await res.json()) as Record<string, unknown>;
-      await gateway.connectProvider(tenant, { provider, credentials: toCredentials(creds), sandbox: true });
+      await gateway.connectProvider(tenant, { provider, credentials: toCredentials(creds), sandbox: true }, { replace: current });
       log.info({ provider }, 'demo tenant connected to the emulator');
     } catch (err) {
       log.warn({ provider, err: (err as Error).message }, 'could not connect the demo tenant');
@@ -72,8 +83,8 @@ export async function setUpDemoTenant(services: Services, emulators: Partial<Rec
  * authorize URL, submit the consent form (README §4 shape: hidden inputs, an `account` select,
  * `decision=allow`) and hand the redirect's parameters to the gateway's callback handler.
  */
-async function consentAsDemoUser(services: Services, tenant: Tenant, provider: Provider) {
-  const { authorizeUrl } = await services.oauth.start(tenant, provider, true);
+async function consentAsDemoUser(services: Services, tenant: Tenant, provider: Provider, reauthorize?: ConnectionRecord) {
+  const { authorizeUrl } = await services.oauth.start(tenant, provider, true, { reauthorize });
   const page = await fetch(authorizeUrl, { redirect: 'manual' });
   const html = await page.text();
   const form = /<form[^>]*id="consent-form"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);

@@ -62,8 +62,10 @@ export async function gql<T = any>(url: string, apiKey: string | null, query: st
   return { status: res.status, body: (await res.json()) as GqlResult<T>['body'] };
 }
 
-/** Calls an emulator's control API. */
-export async function sandbox<T = any>(origin: string, path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
+const POST_ONLY = new Set(['stats/reset', 'reset', 'revoke-all']);
+
+/** Calls an emulator's control API (GET unless a body is given or the route only takes POST). */
+export async function sandbox<T = any>(origin: string, path: string, body?: unknown, method = body === undefined && !POST_ONLY.has(path) ? 'GET' : 'POST'): Promise<T> {
   const res = await fetch(`${origin}/__sandbox/${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

@@ -234,6 +234,25 @@ describe('onsched API authentication', () => {
   });
 });
 
+describe('onsched faults', () => {
+  it('answers injected faults in the V3 error envelope and counts them', async () => {
+    const token = await emu.token();
+    await control(emu.base, 'stats/reset');
+    await control(emu.base, 'faults', { match: '/consumer/v1', status: 429, retryAfterSeconds: 7, count: 1 });
+    const limited = await api(emu.base, token, '/consumer/v1/services');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect(limited.body).toEqual({ status: 'error', message: 'Injected fault', code: 'rate_limited' });
+    await control(emu.base, 'faults', { match: '/v3/auth/token', status: 503, count: 1 });
+    const down = await tokenRequest(emu.base, refreshParams(emu.refresh));
+    expect(down.status).toBe(503);
+    expect(down.body.code).toBe('internal_error');
+    expect((await api(emu.base, token, '/consumer/v1/services')).status).toBe(200);
+    const stats = (await (await fetch(`${emu.base}/__sandbox/stats`)).json()) as Record<string, unknown>;
+    expect(stats).toMatchObject({ api: 2, rateLimited: 1, token: { refresh_token: 1 } });
+  });
+});
+
 describe('onsched revoke-all and reset', () => {
   it('revokes every token and mints a new dashboard refresh token; reset restores the seed one', async () => {
     const access = await emu.token();

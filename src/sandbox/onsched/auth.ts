@@ -6,7 +6,7 @@ import type { EmuRequest, EmuResponse, Handler } from '../framework/types.js';
 import { randomString, safeEqual } from '../framework/util.js';
 import { errorResponse, handle, unauthorizedToken } from './http.js';
 import type { Company } from './model.js';
-import { DEMO_ACCOUNT_ID, DEMO_USER_EMAIL, DEMO_USER_ID, SEED_REFRESH_TOKEN, SEED_SESSION_ID } from './seed.js';
+import { DEMO_ACCOUNT_ID, DEMO_USER_EMAIL, DEMO_USER_ID, SEED_REFRESH_TOKEN, SEED_SESSION_ID } from './seed-catalog.js';
 import type { OnSchedState } from './state.js';
 
 /**

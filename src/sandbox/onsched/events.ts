@@ -49,8 +49,11 @@ function onlineBooking({ state, ops, clock }: EventDeps): Outcome {
 function apply(type: WebhookTrigger, a: Appointment, deps: EventDeps): Outcome {
   const { ops } = deps;
   switch (type) {
-    case 'NEW_APPOINTMENT':
-      return ops.book(a, { name: null, email: null, phone: null, notes: null, customerMessage: null }, 'BK');
+    case 'NEW_APPOINTMENT': {
+      // A hold completed on OnSched's booking page; an anonymous hold is completed by the company's first customer.
+      const who = !a.customerId && (!a.name || !a.email) ? deps.state.customersOf(a.companyId)[0] : undefined;
+      return ops.book(a, { name: who?.name ?? null, email: who?.email ?? null, phone: null, notes: null, customerMessage: null }, 'BK');
+    }
     case 'APPOINTMENT_CONFIRMED':
       if (a.confirmed && a.status === 'BK') throw new ControlError(409, 'the appointment is already confirmed');
       return ops.confirm(a, false);

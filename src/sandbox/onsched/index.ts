@@ -6,7 +6,7 @@ import { catalogRoutes } from './catalog.js';
 import { runEvent } from './events.js';
 import { errorResponse, MEDIA_TYPE } from './http.js';
 import { AppointmentOps } from './operations.js';
-import { COMPANIES, DEMO_USER_EMAIL } from './seed.js';
+import { COMPANIES, DEMO_USER_EMAIL } from './seed-catalog.js';
 import { OnSchedState } from './state.js';
 import { WebhookNotifier, webhookRoutes } from './webhooks.js';
 
