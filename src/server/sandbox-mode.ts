@@ -90,11 +90,11 @@ async function consentAsDemoUser(services: Services, tenant: Tenant, provider: P
   const form = /<form[^>]*id="consent-form"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
   if (!form) throw new Error(`the ${provider} consent page has no consent form (HTTP ${page.status})`);
   const fields = new URLSearchParams();
-  for (const m of form[2].matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields.append(unescape(m[1]), unescape(m[2]));
+  for (const m of form[2].matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields.append(unescapeHtml(m[1]), unescapeHtml(m[2]));
   const account = /<option value="([^"]*)"/.exec(form[2]);
-  if (account) fields.set('account', unescape(account[1]));
+  if (account) fields.set('account', unescapeHtml(account[1]));
   fields.set('decision', 'allow');
-  const decided = await fetch(new URL(unescape(form[1]), authorizeUrl), {
+  const decided = await fetch(new URL(unescapeHtml(form[1]), authorizeUrl), {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -106,6 +106,6 @@ async function consentAsDemoUser(services: Services, tenant: Tenant, provider: P
   return outcome.connection;
 }
 
-function unescape(s: string): string {
+function unescapeHtml(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] as string);
 }
