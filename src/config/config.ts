@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   /** `auto` (sandbox when no platform is configured), `true`, `false`. */
   SANDBOX: z.enum(['auto', 'true', 'false']).default('auto'),
   SANDBOX_PORT_BASE: z.coerce.number().int().min(0).max(65_000).default(4100),
+  /** Enforce the emulated platforms' documented rate limits (turn off for benchmarks). */
+  SANDBOX_RATE_LIMITS: bool.default(true),
   DEMO_API_KEY: z.string().min(32).optional(),
   INTROSPECTION: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -81,6 +83,7 @@ export interface Config {
   encryptionKey?: string;
   sandbox: 'auto' | 'true' | 'false';
   sandboxPortBase: number;
+  sandboxRateLimits: boolean;
   demoApiKey?: string;
   introspection: boolean;
   logLevel: Env['LOG_LEVEL'];
@@ -128,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.BOOKGRAPH_ENCRYPTION_KEY,
     sandbox: e.SANDBOX,
     sandboxPortBase: e.SANDBOX_PORT_BASE,
+    sandboxRateLimits: e.SANDBOX_RATE_LIMITS,
     demoApiKey: e.DEMO_API_KEY,
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,

@@ -54,6 +54,7 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
     if (sandbox) {
       const started = await startAllEmulators({
         port: config.sandboxPortBase,
+        rateLimits: config.sandboxRateLimits,
         redirectUris: PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p}`),
       });
       cleanups.splice(cleanups.length - 1, 0, () => started.close());
