@@ -137,7 +137,14 @@ export async function startHttp(services: Services, port: number, host: string, 
         return;
       }
       if (url.pathname.startsWith('/graphiql/') && req.method === 'GET') {
-        const asset = await graphiqlAsset(decodeURIComponent(url.pathname.slice('/graphiql/'.length)));
+        let name: string;
+        try {
+          name = decodeURIComponent(url.pathname.slice('/graphiql/'.length));
+        } catch {
+          sendJson(res, 400, { error: 'malformed path' });
+          return;
+        }
+        const asset = await graphiqlAsset(name);
         if (asset) {
           res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'public, max-age=3600' });
           res.end(asset.body);

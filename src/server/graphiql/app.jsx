@@ -39,9 +39,11 @@ const baseFetcher = createGraphiQLFetcher({ url: config.endpoint });
 
 /**
  * GraphiQL sends the header editor's headers with every request, introspection included,
- * but it introspects on mount, before the Monaco header editor exists; that request would
- * go out without the Authorization header and the docs explorer would stay empty. So an
- * introspection sent with no headers at all gets the configured default headers.
+ * but it introspects when it mounts, and Monaco (so the header editor) is loaded
+ * asynchronously: whether the editor exists by then is a matter of timing. Without it the
+ * introspection would go out with no Authorization header, the gateway would refuse it
+ * and the docs explorer would stay empty. So an introspection sent with no headers at all
+ * gets the configured default headers; every other request is left as GraphiQL made it.
  */
 function fetcher(params, options) {
   const isIntrospection = params.operationName === 'IntrospectionQuery';

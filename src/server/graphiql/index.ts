@@ -61,12 +61,7 @@ const defaultQuery = `# Welcome to Bookgraph: one GraphQL API over DaySchedule,
  * A Content-Security-Policy meta tag keeps the page from loading anything from another
  * origin, except a cross-origin `endpoint`, which it may call.
  */
-export function renderGraphiQLPage(options: {
-  endpoint: string;
-  assetsPath: string;
-  defaultHeaders?: Record<string, string>;
-  title?: string;
-}): string {
+export function renderGraphiQLPage(options: { endpoint: string; assetsPath: string; defaultHeaders?: Record<string, string>; title?: string }): string {
   const assetsPath = options.assetsPath.replace(/\/+$/, '');
   const title = options.title ?? 'Bookgraph · GraphiQL';
   const config = { endpoint: options.endpoint, defaultHeaders: options.defaultHeaders ?? {}, defaultQuery };
