@@ -87,7 +87,17 @@ export function createContext(services: Services, tenant: Tenant): GraphQLContex
     scopeAt(info: GraphQLResolveInfo) {
       const path: Array<string | number> = [];
       for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);
-      return { ...base, onFailure: (failure) => failures.push({ failure, path }) };
+      return {
+        ...base,
+        onFailure: (failure) => {
+          failures.push({ failure, path });
+          const { error, connection } = failure;
+          services.log.warn(
+            { tenantId: tenant.id, connectionId: connection.id, provider: error.provider, operation: error.operation, code: error.code, status: error.status },
+            error.message,
+          );
+        },
+      };
     },
   };
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { graphiqlAsset, renderGraphiQLPage } from './graphiql/index.js';
 import { createApollo, createContext, HeaderMap, type Services } from './app.js';
+import { attachSubscriptions } from './websocket.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -164,12 +165,14 @@ export async function startHttp(services: Services, port: number, host: string, 
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  const subscriptions = attachSubscriptions(server, services);
   const address = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   return {
     server,
     url,
     async close() {
+      await subscriptions.close();
       await apollo.stop();
     },
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config/config.js';
 import type { Platform } from '../../src/sandbox/framework/types.js';
 import { type RunningGateway, startGateway } from '../../src/server/gateway-process.js';
@@ -18,7 +19,9 @@ export interface TestGateway {
  * A real gateway in sandbox mode on a random port, with the emulators in-process on random ports,
  * a memory store unless `storeUrl` is given, and no logs.
  */
-export async function startTestGateway(opts: { storeUrl?: string; encryptionKey?: string; env?: Record<string, string> } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  opts: { storeUrl?: string; encryptionKey?: string; env?: Record<string, string>; log?: Logger } = {},
+): Promise<TestGateway> {
   const encryptionKey = opts.encryptionKey ?? randomBytes(32).toString('base64');
   const env = {
     NODE_ENV: 'development',
@@ -32,7 +35,7 @@ export async function startTestGateway(opts: { storeUrl?: string; encryptionKey?
     ...opts.env,
   };
   const config = loadConfig(env);
-  const gateway = await startGateway(config, { env });
+  const gateway = await startGateway(config, { env, log: opts.log });
   return {
     url: gateway.url,
     gateway,

@@ -1,0 +1,61 @@
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { connect, gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(() => gw.close());
+
+const wsUrl = () => `${gw.url.replace('http', 'ws')}/graphql`;
+
+describe('GraphQL subscriptions over graphql-ws', () => {
+  it('delivers connectionStatusChanged to the owning tenant only', async () => {
+    const owner = await gw.tenant('ws-owner');
+    const other = await gw.tenant('ws-other');
+    const creds = await sandbox(gw.emulators.appointedd as string, 'credentials');
+    const made = await connect(gw.url, owner.apiKey, 'APPOINTEDD', { clientId: creds.client_id, clientSecret: creds.client_secret });
+    const connectionId = made.body.data.connectProvider.id;
+
+    const listen = (apiKey: string) => {
+      const client = createClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${apiKey}` }, retryAttempts: 0 });
+      const seen: any[] = [];
+      const ready = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+      const done = new Promise<void>((resolve, reject) =>
+        client.subscribe(
+          { query: 'subscription { connectionStatusChanged { id provider status statusReason } }' },
+          { next: (v) => seen.push(v), error: reject, complete: resolve },
+        ),
+      );
+      return { client, seen, ready, done };
+    };
+    const mine = listen(owner.apiKey);
+    const theirs = listen(other.apiKey);
+    await Promise.all([mine.ready, theirs.ready]);
+    await new Promise((r) => setTimeout(r, 100));
+
+    const d = await gql(gw.url, owner.apiKey, 'mutation($id: ID!) { disconnectProvider(connectionId: $id) { status } }', { id: connectionId });
+    expect(d.body.data.disconnectProvider.status).toBe('DISCONNECTED');
+    for (let i = 0; i < 50 && mine.seen.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(mine.seen).toEqual([{ data: { connectionStatusChanged: { id: connectionId, provider: 'APPOINTEDD', status: 'DISCONNECTED', statusReason: expect.any(String) } } }]);
+    expect(theirs.seen).toEqual([]);
+    await mine.client.dispose();
+    await theirs.client.dispose();
+  });
+
+  it('closes an unauthenticated socket with 4403 before any operation runs', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const client = createClient({
+        url: wsUrl(),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: 'Bearer bg_wrong' },
+        retryAttempts: 0,
+        on: { closed: (e) => resolve((e as { code: number }).code) },
+      });
+      client.subscribe({ query: 'subscription { connectionStatusChanged { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    });
+    expect(closed).toBe(4403);
+  });
+});
