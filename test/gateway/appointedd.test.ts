@@ -111,6 +111,20 @@ describe('Appointedd end to end', () => {
     expect(stats.unauthorized).toBe(1);
   });
 
+  it('200 concurrent queries at the moment of expiry share exactly one new grant', async () => {
+    const t = await gw.tenant('stampede');
+    const all = creds.clients.find((c: any) => c.permission === 'all');
+    await connect(gw.url, t.apiKey, 'APPOINTEDD', { clientId: all.client_id, clientSecret: all.client_secret });
+    await sandbox(origin, 'clock', { advanceSeconds: 3_700 });
+    await sandbox(origin, 'stats/reset');
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => gql(gw.url, t.apiKey, '{ organizations { name } }')),
+    );
+    expect(results.filter((r) => r.body.errors || r.body.data.organizations.length !== 2)).toEqual([]);
+    const stats = await sandbox(origin, 'stats');
+    expect(stats.token.client_credentials).toBe(1);
+  });
+
   it('fetches 50 bookings with customers and services in a few batched calls, not one per booking', async () => {
     const t = await gw.tenant('batching');
     const all = creds.clients.find((c: any) => c.permission === 'all');

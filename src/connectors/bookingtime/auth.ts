@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import type { ConnectionTokens, TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
+import { AccessTokenRejectedError, GrantRevokedError, ProviderError } from '../errors.js';
+import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { Provider } from '../provider.js';
+import { bookingtimeProvider as P } from './provider.js';
+import { accessAnswerSchema, refreshAnswerSchema } from './schemas.js';
+
+/** What a tenant gives `connectProvider` for bookingtime (contract §2.1). */
+export const bookingtimeCredentialsSchema = z.object({
+  clientId: z.string().trim().min(1, 'clientId is required'),
+  clientSecret: z.string().min(1, 'clientSecret is required'),
+  /** The app id of the app-level routes; bookingtime's app id equals the client id (§3.1). */
+  appId: z.string().trim().min(1).optional(),
+});
+export type BookingtimeCredentials = z.infer<typeof bookingtimeCredentialsSchema>;
+
+/** The token-manager name of the access token bound to `organizationId`. */
+export const organizationTokenName = (organizationId: string) => `${P.tokenNames.organizationPrefix}${organizationId}`;
+
+/**
+ * The platform's clock at the time of an answer: its `Date` header (RFC 9110 §6.6.1), else
+ * `fallbackMs`. Token lifetimes are judged on the issuer's clock, so the refresh token's expiry is
+ * remembered in that clock too.
+ */
+export function platformNow(headers: Headers, fallbackMs: number): number {
+  const value = headers.get('date');
+  const at = value ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? fallbackMs : at;
+}
+
+/**
+ * Decides what an `invalid_grant` on a refresh token means (pure): true when the token has run out
+ * (or is within `marginSeconds` of it) on the platform's clock, so client credentials may simply
+ * issue a new one; false when it was refused while it should still live, i.e. revoked (the app
+ * was removed from the organization): a person has to act. An unknown expiry counts as run out.
+ */
+export function refreshTokenLapsed(platformNowMs: number, platformExpiresAtMs: number | undefined, marginSeconds: number): boolean {
+  if (platformExpiresAtMs === undefined || !Number.isFinite(platformExpiresAtMs)) return true;
+  return platformNowMs >= platformExpiresAtMs - marginSeconds * 1000;
+}
+
+/** The RFC 6749 `error` code and description of a token-endpoint answer (nulls when absent). */
+export function oauthError(text: string): { error: string | null; description: string | null } {
+  try {
+    const v = JSON.parse(text) as { error?: unknown; error_description?: unknown };
+    return {
+      error: typeof v.error === 'string' ? v.error : null,
+      description: typeof v.error_description === 'string' ? v.error_description : null,
+    };
+  } catch {
+    return { error: null, description: null };
+  }
+}
+
+const rejectedClient = (description: string | null) =>
+  new GrantRevokedError(
+    Provider.BOOKINGTIME,
+    `bookingtime rejected the client id or secret (invalid_client${description ? `: ${description}` : ''}): the app was deleted or its secret changed; connect bookingtime again with the app's current client id and secret`,
+  );
+
+/** A non-OAuth failure of the token endpoint (5xx, 429, anything unexpected). */
+function tokenEndpointFailure(res: HttpResponse, error: string | null): ProviderError {
+  const code = res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR';
+  return new ProviderError(Provider.BOOKINGTIME, 'token', code, `bookingtime token endpoint answered HTTP ${res.status}${error ? ` (${error})` : ''}`, {
+    status: res.status,
+  });
+}
+
+/**
+ * Client credentials → refresh token (contract §2.1): a form-encoded POST with the secret in the
+ * body. The set's `accessToken` is the 30-day refresh token; it is renewed `refreshMarginSeconds`
+ * (one day) before it runs out. `invalid_client` means the app or its secret is gone: the grant is dead.
+ */
+export function clientCredentialsStrategy(http: HttpClient, authUrl: string, creds: BookingtimeCredentials): TokenStrategy {
+  return {
+    marginSeconds: P.refreshMarginSeconds,
+    async obtain(): Promise<TokenSet> {
+      const requestedAt = Date.now();
+      const res = await http.send({
+        operation: 'token',
+        method: 'POST',
+        url: `${authUrl}${P.tokenPath}`,
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }),
+      });
+      if (res.status !== 200) {
+        const { error, description } = oauthError(res.text);
+        if (error === 'invalid_client' || res.status === 401) throw rejectedClient(description);
+        throw tokenEndpointFailure(res, error);
+      }
+      const t = parseBody(res, refreshAnswerSchema, Provider.BOOKINGTIME, 'token');
+      return {
+        accessToken: t.refresh_token,
+        refreshToken: t.refresh_token,
+        expiresAt: requestedAt + t.expires_in * 1000,
+        refreshExpiresAt: requestedAt + t.expires_in * 1000,
+        obtainedAt: requestedAt,
+        meta: { platformExpiresAt: platformNow(res.headers, requestedAt) + t.expires_in * 1000 },
+      };
+    },
+  };
+}
+
+/**
+ * Refresh token → 300-second access token (contract §2.3), bound to `organizationId` (null = the
+ * organization-less token of the app-level routes). The exchange runs inside
+ * `tokens.use('refresh', …)`: when the platform answers `invalid_grant` because the refresh token
+ * ran out on its clock, the call throws `AccessTokenRejectedError`, so the token manager renews the
+ * refresh token once with client credentials (shared by every organization) and exchanges again.
+ * An `invalid_grant` while the refresh token should still live (revoked, organization no longer
+ * permitted) or a second refusal is `GrantRevokedError` → NEEDS_REAUTH.
+ */
+export function accessTokenStrategy(opts: {
+  http: HttpClient;
+  authUrl: string;
+  creds: BookingtimeCredentials;
+  tokens: ConnectionTokens;
+  refresh: TokenStrategy;
+  organizationId: string | null;
+}): TokenStrategy {
+  const { http, authUrl, creds, tokens, refresh, organizationId } = opts;
+  return {
+    marginSeconds: P.accessMarginSeconds,
+    obtain: () =>
+      tokens.use(P.tokenNames.refresh, refresh, async (refreshSet): Promise<TokenSet> => {
+        const requestedAt = Date.now();
+        const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: creds.clientId, refresh_token: refreshSet.accessToken });
+        if (organizationId) form.set('organization_id', organizationId);
+        const res = await http.send({ operation: 'token', method: 'POST', url: `${authUrl}${P.tokenPath}`, body: form });
+        if (res.status === 200) {
+          const t = parseBody(res, accessAnswerSchema, Provider.BOOKINGTIME, 'token');
+          return { accessToken: t.access_token, expiresAt: requestedAt + t.expires_in * 1000, obtainedAt: requestedAt, meta: { organizationId } };
+        }
+        const { error, description } = oauthError(res.text);
+        if (error === 'invalid_grant') {
+          const platformExpiresAt = refreshSet.meta?.platformExpiresAt as number | undefined;
+          if (refreshTokenLapsed(platformNow(res.headers, Date.now()), platformExpiresAt, P.refreshMarginSeconds)) {
+            throw new AccessTokenRejectedError(Provider.BOOKINGTIME, 'token');
+          }
+          throw new GrantRevokedError(
+            Provider.BOOKINGTIME,
+            `bookingtime refused the app's refresh token before it expired (invalid_grant${description ? `: "${description}"` : ''}): the app's access was revoked in bookingtime. Allow the app again there, then connect bookingtime again`,
+          );
+        }
+        if (error === 'invalid_client' || res.status === 401) throw rejectedClient(description);
+        throw tokenEndpointFailure(res, error);
+      }),
+  };
+}
+
+/** The strategies of one connection: the refresh token, the app-level token, one per organization. */
+export class BookingtimeAuth {
+  readonly refresh: TokenStrategy;
+  readonly app: TokenStrategy;
+  private readonly perOrganization = new Map<string, TokenStrategy>();
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly authUrl: string,
+    private readonly creds: BookingtimeCredentials,
+    private readonly tokens: ConnectionTokens,
+  ) {
+    this.refresh = clientCredentialsStrategy(http, authUrl, creds);
+    this.app = accessTokenStrategy({ http, authUrl, creds, tokens, refresh: this.refresh, organizationId: null });
+  }
+
+  /** The strategy of the access token bound to `organizationId`. */
+  organization(organizationId: string): TokenStrategy {
+    let s = this.perOrganization.get(organizationId);
+    if (!s) {
+      s = accessTokenStrategy({ http: this.http, authUrl: this.authUrl, creds: this.creds, tokens: this.tokens, refresh: this.refresh, organizationId });
+      this.perOrganization.set(organizationId, s);
+    }
+    return s;
+  }
+}

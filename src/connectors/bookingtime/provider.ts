@@ -1,0 +1,35 @@
+import { BookingEventType, Provider, WebhookMode } from '../provider.js';
+
+/** bookingtime, data only (contract: shared/providers/bookingtime.md). */
+export const bookingtimeProvider = {
+  provider: Provider.BOOKINGTIME,
+  /** Client credentials → 30-day refresh token → 5-minute access token per organization (§2). */
+  auth: 'client_credentials_refresh_per_organization' as const,
+  tokenPath: '/oauth/token',
+  /** App API base path; `{locale}` is required (§1). */
+  apiPath: '/app/v3',
+  /** Locale segment of every App API path; message texts follow it. */
+  locale: 'en',
+  /** Token names in the token manager: the long-lived refresh token, the organization-less token, one per organization. */
+  tokenNames: { refresh: 'refresh', app: 'app', organizationPrefix: 'org:' },
+  /** Renew access tokens this long before expiry (the SDK renews 60 s early). */
+  accessMarginSeconds: 60,
+  /** Renew the 30-day refresh token (client credentials again) this long before it runs out. */
+  refreshMarginSeconds: 86_400,
+  /** Records per `PAGINATION_LIST` page (§3). */
+  pageSize: 25,
+  /** Without a lower bound, `listBookings` starts this many months before now (no "earliest" query exists). */
+  bookingLookbackMonths: 12,
+  /** Without `startsBefore`, `listBookings` walks at most this many months past the later of its lower bound and now. */
+  bookingHorizonMonths: 12,
+  /** Organizations and booking templates are cached this long. */
+  referenceTtlMs: 300_000,
+  /** Customer listings used to batch customer look-ups are cached this long. */
+  customerTtlMs: 30_000,
+  /** HTTP calls in flight per batch get. */
+  concurrency: 8,
+  webhooks: {
+    mode: WebhookMode.POLLING,
+    events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],
+  },
+} as const;

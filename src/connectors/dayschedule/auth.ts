@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
+import { GrantRevokedError, ProviderError } from '../errors.js';
+import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { Provider } from '../provider.js';
+import { dayscheduleProvider as P } from './provider.js';
+import { tokenAnswerSchema } from './schemas.js';
+
+/**
+ * A consent-flow platform: a tenant gives no credentials (the grant comes from the consent page and
+ * lives in the token store), so the stored credentials are an empty object.
+ */
+export const dayscheduleCredentialsSchema = z.object({});
+export type DayScheduleCredentials = z.infer<typeof dayscheduleCredentialsSchema>;
+
+/** The app's client id and secret (configuration `DAYSCHEDULE_CLIENT_ID` / `_SECRET`). */
+export interface AppCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The app credentials of `app`; throws PROVIDER_ERROR naming the missing configuration. */
+export function appCredentials(app: { clientId?: string; clientSecret?: string }): AppCredentials {
+  if (!app.clientId || !app.clientSecret) {
+    throw new ProviderError(
+      Provider.DAYSCHEDULE,
+      'token',
+      'PROVIDER_ERROR',
+      'DaySchedule has no app credentials configured: set DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET',
+    );
+  }
+  return { clientId: app.clientId, clientSecret: app.clientSecret };
+}
+
+/**
+ * The consent URL (§2.1): `client_id`, `redirect_uri`, `response_type=code`, `state`. The platform
+ * has neither scopes nor PKCE, so none are sent.
+ */
+export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { state: string; redirectUri: string }): string {
+  const u = new URL(`${authUrl}${P.authorizePath}`);
+  u.searchParams.set('client_id', clientId);
+  u.searchParams.set('redirect_uri', params.redirectUri);
+  u.searchParams.set('response_type', 'code');
+  u.searchParams.set('state', params.state);
+  return u.toString();
+}
+
+/** The RFC 6749 §5.2 `error` and `error_description` of a token-endpoint answer. */
+export function oauthError(text: string): { error: string | null; description: string | null } {
+  try {
+    const v = JSON.parse(text) as { error?: unknown; error_description?: unknown };
+    return {
+      error: typeof v.error === 'string' ? v.error : null,
+      description: typeof v.error_description === 'string' ? v.error_description : null,
+    };
+  } catch {
+    return { error: null, description: null };
+  }
+}
+
+/** A 200 token answer as a token set, times counted from `requestedAtMs` on the gateway's clock. */
+export function toTokenSet(res: HttpResponse, requestedAtMs: number): TokenSet {
+  const t = parseBody(res, tokenAnswerSchema, Provider.DAYSCHEDULE, 'token');
+  return {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    expiresAt: requestedAtMs + t.expires_in * 1000,
+    refreshExpiresAt: null,
+    obtainedAt: requestedAtMs,
+  };
+}
+
+/** Throws for a non-2xx, non-OAuth-error answer of the token endpoint (429/5xx transient). */
+function unexpectedTokenAnswer(res: HttpResponse, operation: string): never {
+  throw new ProviderError(
+    Provider.DAYSCHEDULE,
+    operation,
+    res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR',
+    `DaySchedule token endpoint answered HTTP ${res.status}`,
+    { status: res.status },
+  );
+}
+
+const describeOAuth = (e: { error: string | null; description: string | null }, status: number) =>
+  `${e.error ?? `HTTP ${status}`}${e.description ? `: ${e.description}` : ''}`;
+
+/**
+ * Authorization-code exchange (§2.2): `POST /v1/oauth2/token`, JSON with the client id and secret
+ * in the body and the `redirect_uri` of the consent request. Throws BAD_USER_INPUT when the
+ * platform refuses the code (`invalid_grant`), PROVIDER_ERROR when it refuses the app.
+ */
+export async function exchangeAuthorizationCode(
+  http: HttpClient,
+  authUrl: string,
+  app: AppCredentials,
+  params: { code: string; redirectUri: string },
+): Promise<TokenSet> {
+  const requestedAt = Date.now();
+  const res = await http.send({
+    operation: 'exchangeCode',
+    method: 'POST',
+    url: `${authUrl}${P.tokenPath}`,
+    json: {
+      grant_type: 'authorization_code',
+      code: params.code,
+      redirect_uri: params.redirectUri,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+    },
+  });
+  if (res.status === 400 || res.status === 401) {
+    const e = oauthError(res.text);
+    if (e.error === 'invalid_grant') {
+      throw new ProviderError(
+        Provider.DAYSCHEDULE,
+        'exchangeCode',
+        'BAD_USER_INPUT',
+        `DaySchedule refused the authorization code (${describeOAuth(e, res.status)})`,
+        {
+          status: res.status,
+        },
+      );
+    }
+    if (e.error === 'invalid_client' || res.status === 401) {
+      throw new ProviderError(
+        Provider.DAYSCHEDULE,
+        'exchangeCode',
+        'PROVIDER_ERROR',
+        `DaySchedule rejected the app's client credentials (${describeOAuth(e, res.status)}): check DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET`,
+        { status: res.status },
+      );
+    }
+    throw new ProviderError(Provider.DAYSCHEDULE, 'exchangeCode', 'PROVIDER_ERROR', `DaySchedule refused the code exchange (${describeOAuth(e, res.status)})`, {
+      status: res.status,
+    });
+  }
+  if (res.status !== 200) unexpectedTokenAnswer(res, 'exchangeCode');
+  return toTokenSet(res, requestedAt);
+}
+
+/**
+ * Refresh-token grant (§2.2): JSON `grant_type=refresh_token` with the client id and secret in the
+ * body. Every answer carries a NEW refresh token and the presented one dies at once, so the strategy
+ * presents the newest stored one (`current.refreshToken`) and returns the successor in the set —
+ * the token manager stores the set before anyone uses the new access token.
+ *
+ * Throws `GrantRevokedError` on `invalid_grant` (the app was disconnected in DaySchedule, or the
+ * token was already rotated) and when no refresh token is stored. `invalid_client` is the app's
+ * configuration, not this grant: PROVIDER_ERROR, the connection stays as it is.
+ */
+export function refreshTokenStrategy(http: HttpClient, authUrl: string, app: { clientId?: string; clientSecret?: string }): TokenStrategy {
+  return {
+    marginSeconds: P.expiryMarginSeconds,
+    async obtain(current: TokenSet | null): Promise<TokenSet> {
+      if (!current?.refreshToken) {
+        throw new GrantRevokedError(Provider.DAYSCHEDULE, 'No DaySchedule refresh token is stored for this connection: connect DaySchedule again');
+      }
+      const { clientId, clientSecret } = appCredentials(app);
+      const requestedAt = Date.now();
+      const res = await http.send({
+        operation: 'token',
+        method: 'POST',
+        url: `${authUrl}${P.tokenPath}`,
+        json: { grant_type: 'refresh_token', refresh_token: current.refreshToken, client_id: clientId, client_secret: clientSecret },
+      });
+      if (res.status === 400 || res.status === 401) {
+        const e = oauthError(res.text);
+        if (e.error === 'invalid_grant') {
+          throw new GrantRevokedError(
+            Provider.DAYSCHEDULE,
+            `DaySchedule refused the refresh token (${describeOAuth(e, res.status)}): the app was disconnected in DaySchedule; connect DaySchedule again`,
+          );
+        }
+        if (e.error === 'invalid_client' || res.status === 401) {
+          throw new ProviderError(
+            Provider.DAYSCHEDULE,
+            'token',
+            'PROVIDER_ERROR',
+            `DaySchedule rejected the app's client credentials (${describeOAuth(e, res.status)}): check DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET`,
+            { status: res.status },
+          );
+        }
+        throw new ProviderError(Provider.DAYSCHEDULE, 'token', 'PROVIDER_ERROR', `DaySchedule refused the token refresh (${describeOAuth(e, res.status)})`, {
+          status: res.status,
+        });
+      }
+      if (res.status !== 200) unexpectedTokenAnswer(res, 'token');
+      return toTokenSet(res, requestedAt);
+    },
+  };
+}
