@@ -6,7 +6,7 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { ConnectionsDocument, UpcomingBookingsDocument } from './__generated__/graphql.js';
+import { ConnectionsDocument, type UpcomingBookingsQuery, UpcomingBookingsDocument } from './__generated__/graphql.js';
 
 export class BookgraphClient {
   constructor(
@@ -30,7 +30,7 @@ export class BookgraphClient {
   async *allBookings(pageSize = 50) {
     let after: string | null = null;
     do {
-      const { data } = await this.request(UpcomingBookingsDocument, { first: pageSize, after });
+      const { data }: { data: UpcomingBookingsQuery } = await this.request(UpcomingBookingsDocument, { first: pageSize, after });
       for (const edge of data.bookings.edges) yield edge.node;
       after = data.bookings.pageInfo.hasNextPage ? (data.bookings.pageInfo.endCursor ?? null) : null;
     } while (after);

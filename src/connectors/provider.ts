@@ -9,6 +9,15 @@ export enum Provider {
 
 export const PROVIDERS = Object.values(Provider);
 
+/** How people write each platform's name. */
+export const PROVIDER_NAMES: Record<Provider, string> = {
+  DAYSCHEDULE: 'DaySchedule',
+  BOOKINGTIME: 'bookingtime',
+  YAPPOINTMENT: 'yAppointment',
+  APPOINTEDD: 'Appointedd',
+  ONSCHED: 'OnSched',
+};
+
 /** Lower-case platform name used in URLs and the emulator registry (`/oauth/callback/appointedd`). */
 export function providerSlug(p: Provider): 'dayschedule' | 'bookingtime' | 'yappointment' | 'appointedd' | 'onsched' {
   return p.toLowerCase() as ReturnType<typeof providerSlug>;

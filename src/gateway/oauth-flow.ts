@@ -3,7 +3,7 @@ import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from 'oauth4we
 import type { Tenant } from '../auth/tenants.js';
 import type { ConnectionRecord, ConnectionRepository } from '../connections/connections.js';
 import { asProviderError } from '../connectors/errors.js';
-import { ConnectionStatus, type Provider, providerSlug } from '../connectors/provider.js';
+import { ConnectionStatus, PROVIDER_NAMES, type Provider, providerSlug } from '../connectors/provider.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
 import type { ConnectorHub } from './connector-hub.js';
@@ -121,6 +121,7 @@ export class OAuthFlow {
 
   /** Handles the platform's redirect to `/oauth/callback/<provider>` with its query parameters. */
   async complete(provider: Provider, params: URLSearchParams): Promise<CallbackOutcome> {
+    const name = PROVIDER_NAMES[provider];
     const pending = await this.consume(params.get('state') ?? '');
     if (!pending || pending.provider !== provider) {
       return { status: 400, title: 'This link is not valid', message: 'The sign-in request is unknown, was already used, or has expired. Start connecting again from your application.' };
@@ -133,15 +134,15 @@ export class OAuthFlow {
     if (error) {
       const reason =
         error === 'access_denied'
-          ? `Access was declined on ${provider}: connect again and choose Allow to use this platform`
-          : `${provider} refused the authorization (${error.slice(0, 64)}${params.get('error_description') ? `: ${params.get('error_description')?.slice(0, 200)}` : ''})`;
+          ? `Access was declined on ${name}: connect again and choose Allow to use this platform`
+          : `${name} refused the authorization (${error.slice(0, 64)}${params.get('error_description') ? `: ${params.get('error_description')?.slice(0, 200)}` : ''})`;
       const failed = await this.setStatus(record.id, ConnectionStatus.ERROR, reason);
-      return { status: 200, title: `${provider} was not connected`, message: reason, connection: failed };
+      return { status: 200, title: `${name} was not connected`, message: reason, connection: failed };
     }
     const code = params.get('code');
     if (!code) {
-      const failed = await this.setStatus(record.id, ConnectionStatus.ERROR, `${provider} returned no authorization code`);
-      return { status: 400, title: `${provider} was not connected`, message: 'The platform returned neither a code nor an error.', connection: failed };
+      const failed = await this.setStatus(record.id, ConnectionStatus.ERROR, `${name} returned no authorization code`);
+      return { status: 400, title: `${name} was not connected`, message: 'The platform returned neither a code nor an error.', connection: failed };
     }
     const module = this.deps.hub.module(provider);
     const ctx = this.deps.hub.context({ id: record.id, provider, sandbox: record.sandbox, credentials: {}, settings: {} });
@@ -157,12 +158,12 @@ export class OAuthFlow {
         accessTokenExpiresAt: token?.expiresAt ? new Date(token.expiresAt).toISOString() : null,
       }));
       if (updated) this.deps.onConnectionChanged?.(updated);
-      return { status: 200, title: `${provider} is connected`, message: `Connected ${result.label} on ${provider}. You can close this window.`, connection: updated };
+      return { status: 200, title: `${name} is connected`, message: `Connected ${result.label} on ${name}. You can close this window.`, connection: updated };
     } catch (err) {
       await ctx.tokens.clear();
       const e = asProviderError(err, provider, 'exchangeCode');
-      const failed = await this.setStatus(record.id, ConnectionStatus.ERROR, `${provider} did not accept the authorization: ${e.message}`);
-      return { status: 502, title: `${provider} was not connected`, message: `The platform did not accept the authorization (${e.code}). Start connecting again.`, connection: failed };
+      const failed = await this.setStatus(record.id, ConnectionStatus.ERROR, `${name} did not accept the authorization: ${e.message}`);
+      return { status: 502, title: `${name} was not connected`, message: `The platform did not accept the authorization (${e.code}). Start connecting again.`, connection: failed };
     }
   }
 

@@ -45,7 +45,8 @@ export function createServices(config: Config, store: Store, box: SecretBox, log
     async onRenewed(connectionId, name, set) {
       await connections.update(connectionId, () => ({
         lastRefreshedAt: new Date(set.obtainedAt).toISOString(),
-        ...(name === 'default' && set.expiresAt ? { accessTokenExpiresAt: new Date(set.expiresAt).toISOString() } : {}),
+        // Connectors name long-lived grant tokens `refresh`; every other name is an access token.
+        ...(name !== 'refresh' && set.expiresAt ? { accessTokenExpiresAt: new Date(set.expiresAt).toISOString() } : {}),
       }));
     },
     async onGrantRevoked(connectionId, reason) {

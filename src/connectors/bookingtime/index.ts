@@ -128,16 +128,22 @@ export const bookingtimeModule: ConnectorModule<BookingtimeCredentials, Bookingt
     const bookingsByMonth = async (o: BookingtimeOrganization, q: BookingQuery, fromMs: number, toMs: number) => {
       const out: UnifiedBooking[] = [];
       const months = monthsCovering(zoneOf(o), fromMs, toMs, P.bookingLookbackMonths + P.bookingHorizonMonths + 2);
-      for (const { y, m } of months) {
-        const range = await client.organization(o.id, 'listBookings', { path: `/appointment/year/${y}/month/${m}/listMonth` }, rangeListOf(appointmentSchema));
-        const t = now();
-        out.push(
-          ...finishBookingPage(
-            range.list.map((a) => toBooking(o.id, a, t)),
-            { ...q, limit: Number.MAX_SAFE_INTEGER },
-          ),
+      // Months are fetched a few at a time (in order), so a long empty look-back costs round trips
+      // of `monthsInFlight` months rather than one per month.
+      for (let i = 0; i < months.length && out.length < q.limit; i += P.monthsInFlight) {
+        const batch = months.slice(i, i + P.monthsInFlight);
+        const ranges = await Promise.all(
+          batch.map(({ y, m }) => client.organization(o.id, 'listBookings', { path: `/appointment/year/${y}/month/${m}/listMonth` }, rangeListOf(appointmentSchema))),
         );
-        if (out.length >= q.limit) break;
+        const t = now();
+        for (const range of ranges) {
+          out.push(
+            ...finishBookingPage(
+              range.list.map((a) => toBooking(o.id, a, t)),
+              { ...q, limit: Number.MAX_SAFE_INTEGER },
+            ),
+          );
+        }
       }
       return out;
     };

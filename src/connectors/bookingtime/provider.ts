@@ -26,6 +26,8 @@ export const bookingtimeProvider = {
   referenceTtlMs: 300_000,
   /** Customer listings used to batch customer look-ups are cached this long. */
   customerTtlMs: 30_000,
+  /** Calendar months `listBookings` fetches at once while walking forward. */
+  monthsInFlight: 4,
   /** HTTP calls in flight per batch get. */
   concurrency: 8,
   webhooks: {
