@@ -1,0 +1,164 @@
+import type { z } from 'zod';
+import { ProviderError } from '../errors.js';
+import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { Provider } from '../provider.js';
+import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
+import { onschedProvider as P } from './provider.js';
+import { errorEnvelopeSchema, listOf } from './schemas.js';
+
+/** One company of the connection and its API key: every call is made for exactly one of them. */
+export interface CompanyScope {
+  id: string;
+  /** Named in error messages (`company API key #2`). */
+  label: string;
+  apiKey: string;
+}
+
+/** The platform's own words from a V3 error envelope (§5). */
+export function describeError(text: string): string | null {
+  const parsed = errorEnvelopeSchema.safeParse(JSON.parse(text));
+  return parsed.success ? (parsed.data.message ?? parsed.data.code ?? null) : null;
+}
+
+/**
+ * Whether a 401 refuses the company key rather than the access token (§2.3, §5): a bad, expired or
+ * missing JWT comes with a `WWW-Authenticate: Bearer` challenge; a missing or unknown `x-api-key`
+ * without one. Only the token case is worth a renewal.
+ */
+export function isKeyRejection(res: HttpResponse): boolean {
+  return res.status === 401 && !/^\s*bearer\b/i.test(res.headers.get('www-authenticate') ?? '');
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * HTTP calls of OnSched V3 (V1 consumer/setup paths) with the connection's one access token and the
+ * API key of the company each call is for (contract §2.3).
+ */
+export class OnSchedClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly apiUrl: string,
+    private readonly tokens: ConnectionTokens,
+    private readonly strategy: TokenStrategy,
+  ) {}
+
+  private url(path: string, query: Query = {}): string {
+    const u = new URL(`${this.apiUrl}${path}`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  /**
+   * One call for `company`: Bearer + its `x-api-key`, renewed once after a token 401. A key 401
+   * becomes FORBIDDEN naming the key; other statuses are classified by `expectOk` (`write`: 400/409/422
+   * → BAD_USER_INPUT with the platform's message).
+   */
+  async call(
+    company: CompanyScope,
+    operation: string,
+    req: {
+      method?: 'GET' | 'POST' | 'PUT';
+      path: string;
+      query?: Query;
+      json?: unknown;
+      write?: boolean;
+    },
+  ): Promise<HttpResponse> {
+    return this.tokens.use('default', this.strategy, async (t) => {
+      const res = await this.http.send({
+        operation,
+        method: req.method ?? 'GET',
+        url: this.url(req.path, req.query),
+        json: req.json,
+        headers: {
+          authorization: `Bearer ${t.accessToken}`,
+          [P.companyKeyHeader]: company.apiKey,
+        },
+      });
+      if (isKeyRejection(res)) {
+        const detail = safeDescribe(res.text);
+        throw new ProviderError(Provider.ONSCHED, operation, 'FORBIDDEN', `OnSched refused the API key of ${company.label}${detail ? `: ${detail}` : ''}`, {
+          status: 401,
+        });
+      }
+      return expectOk(res, {
+        provider: Provider.ONSCHED,
+        operation,
+        write: req.write,
+        describe: describeError,
+      });
+    });
+  }
+
+  /** GETs one object and parses it with `schema`. */
+  async get<T extends z.ZodType>(company: CompanyScope, operation: string, path: string, query: Query, schema: T): Promise<z.infer<T>> {
+    return parseBody(await this.call(company, operation, { path, query }), schema, Provider.ONSCHED, operation);
+  }
+
+  /** A write (POST/PUT with a JSON body or none); 400/409/422 → BAD_USER_INPUT. */
+  async write<T extends z.ZodType>(
+    company: CompanyScope,
+    operation: string,
+    req: {
+      method: 'POST' | 'PUT';
+      path: string;
+      query?: Query;
+      json?: unknown;
+    },
+    schema: T,
+  ): Promise<z.infer<T>> {
+    return parseBody(await this.call(company, operation, { ...req, write: true }), schema, Provider.ONSCHED, operation);
+  }
+
+  /** One `*ListViewModel` page at `offset`; `next` is the next page's offset, null at the end. */
+  async page<T extends z.ZodType>(
+    company: CompanyScope,
+    operation: string,
+    path: string,
+    query: Query,
+    item: T,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: Array<z.infer<T>>; next: number | null }> {
+    const size = Math.max(1, Math.min(limit, P.pageLimit));
+    const page = await this.get(company, operation, path, { ...query, offset, limit: size }, listOf(item));
+    const items = page.data as Array<z.infer<T>>;
+    const more = page.hasMore ?? (typeof page.total === 'number' ? offset + items.length < page.total : items.length === size);
+    return {
+      items,
+      next: more && items.length > 0 ? offset + items.length : null,
+    };
+  }
+
+  /**
+   * Every item of a list, page by page (100 each). `enough` is asked after each page with everything
+   * so far; returning true stops early.
+   */
+  async all<T extends z.ZodType>(
+    company: CompanyScope,
+    operation: string,
+    path: string,
+    query: Query,
+    item: T,
+    enough?: (items: Array<z.infer<T>>) => boolean,
+  ): Promise<Array<z.infer<T>>> {
+    const out: Array<z.infer<T>> = [];
+    let offset: number | null = 0;
+    while (offset !== null) {
+      const page: { items: Array<z.infer<T>>; next: number | null } = await this.page(company, operation, path, query, item, offset, P.pageLimit);
+      out.push(...page.items);
+      offset = page.next;
+      if (offset !== null && enough?.(out)) break;
+    }
+    return out;
+  }
+}
+
+function safeDescribe(text: string): string | null {
+  try {
+    return describeError(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,33 @@
+import { BookingEventType, Provider, WebhookMode } from '../provider.js';
+
+/** OnSched, data only (contract: shared/providers/onsched.md). */
+export const onschedProvider = {
+  provider: Provider.ONSCHED,
+  /** A dashboard refresh token exchanged for 60-minute JWTs; a company `x-api-key` on every call (§2). */
+  auth: 'refresh_token' as const,
+  /** `POST`, form-encoded, with `x-api-key` (§2.2). */
+  tokenPath: '/v3/auth/token',
+  /** The company of an `x-api-key` (§3.1). */
+  companyPath: '/setup/v1/companies',
+  /** V1 consumer paths served by V3 (§3). */
+  apiPath: '/consumer/v1',
+  /** Header carrying the company API key (the docs' `x-xpi-key` is a typo, §2.1). */
+  companyKeyHeader: 'x-api-key',
+  /** Renew this long before the JWT's `exp`. */
+  expiryMarginSeconds: 60,
+  /** `limit` maximum of list calls (above → 400, §3). */
+  pageLimit: 100,
+  /** The availability endpoint answers at most this many days (inclusive) per call (§3.5). */
+  availabilityMaxDays: 31,
+  /** Parallel calls per connection when fetching per company or per id. */
+  concurrency: 4,
+  /** Reference data (companies, locations, services) is cached this long. */
+  referenceTtlMs: 300_000,
+  /** Customer listings used to batch customer look-ups are cached this long. */
+  customerTtlMs: 30_000,
+  webhooks: {
+    /** V3 location webhooks, no signature, no retries (§4, §6). */
+    mode: WebhookMode.NATIVE,
+    events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],
+  },
+} as const;

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { GrantRevokedError, ProviderError } from '../errors.js';
+import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { Provider } from '../provider.js';
+import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
+import { yappointmentProvider as P } from './provider.js';
+import { tokenAnswerSchema } from './schemas.js';
+
+/**
+ * yAppointment is connected through its consent screen (contract §2.1): a tenant gives no
+ * credentials, so `connectProvider` input is `{}`; the app's client id and secret come from
+ * configuration (`ctx.app`).
+ */
+export const yappointmentCredentialsSchema = z.object({});
+export type YAppointmentCredentials = z.infer<typeof yappointmentCredentialsSchema>;
+
+/** The app's client credentials (body client authentication, §2.2). */
+export interface AppCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Refresh tokens live 90 days from issue (§2.2, documented). */
+const REFRESH_LIFETIME_MS = 90 * 86_400_000;
+
+/** `ctx.app` checked: both halves present, or a configuration error naming the variables. */
+export function appCredentials(app: { clientId?: string; clientSecret?: string }): AppCredentials {
+  if (!app.clientId || !app.clientSecret) {
+    throw new ProviderError(Provider.YAPPOINTMENT, 'token', 'PROVIDER_ERROR', 'yAppointment app credentials are not configured: set YAPPOINTMENT_CLIENT_ID and YAPPOINTMENT_CLIENT_SECRET');
+  }
+  return { clientId: app.clientId, clientSecret: app.clientSecret };
+}
+
+/**
+ * The consent URL (§2.1, RFC 7636 §4.3): client id, redirect URI, `response_type=code`, every scope
+ * the connector's capabilities need, `state`, and the S256 challenge of the gateway's verifier.
+ */
+export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { state: string; redirectUri: string; codeChallenge?: string }): string {
+  if (!params.codeChallenge) {
+    throw new ProviderError(Provider.YAPPOINTMENT, 'authorize', 'PROVIDER_ERROR', 'yAppointment requires PKCE: no code challenge was given');
+  }
+  const url = new URL(`${authUrl}${P.authorizePath}`);
+  url.searchParams.set('client_id', clientId);
+  url.searchParams.set('redirect_uri', params.redirectUri);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('scope', P.scopes.join(' '));
+  url.searchParams.set('state', params.state);
+  url.searchParams.set('code_challenge', params.codeChallenge);
+  url.searchParams.set('code_challenge_method', 'S256');
+  return url.toString();
+}
+
+/**
+ * A token answer as a TokenSet (pure). The platform does not echo the granted scopes, so `meta.scopes`
+ * records the requested ones; times are on the gateway clock, counted from when the request was sent.
+ */
+export function tokenSetFrom(answer: z.infer<typeof tokenAnswerSchema>, requestedAt: number, scopes: readonly string[]): TokenSet {
+  return {
+    accessToken: answer.access_token,
+    expiresAt: requestedAt + answer.expires_in * 1000,
+    refreshToken: answer.refresh_token,
+    refreshExpiresAt: requestedAt + REFRESH_LIFETIME_MS,
+    obtainedAt: requestedAt,
+    meta: { scopes: [...scopes] },
+  };
+}
+
+/** The RFC 6749 §5.2 `error` and `error_description` of a token-endpoint answer. */
+export function oauthError(text: string): { error: string | null; description: string | null } {
+  try {
+    const v = JSON.parse(text) as { error?: unknown; error_description?: unknown };
+    return {
+      error: typeof v.error === 'string' ? v.error : null,
+      description: typeof v.error_description === 'string' ? v.error_description.slice(0, 200) : null,
+    };
+  } catch {
+    return { error: null, description: null };
+  }
+}
+
+/**
+ * POSTs JSON with client authentication in the body (§2.2, §2.3). Token requests are never retried
+ * (see `refreshStrategy`); revocation is idempotent (RFC 7009) and may be.
+ */
+function postOAuth(
+  http: HttpClient,
+  url: string,
+  operation: string,
+  app: AppCredentials,
+  body: Record<string, string>,
+  idempotent = false,
+): Promise<HttpResponse> {
+  return http.send({
+    operation,
+    method: 'POST',
+    url,
+    json: { ...body, client_id: app.clientId, client_secret: app.clientSecret },
+    idempotent,
+  });
+}
+
+/** Non-grant failures of the token endpoint: a bad app configuration, or the platform being down. */
+function tokenEndpointFailure(res: HttpResponse, operation: string): ProviderError {
+  const { error, description } = oauthError(res.text);
+  if (res.status === 401 || error === 'invalid_client') {
+    return new ProviderError(
+      Provider.YAPPOINTMENT,
+      operation,
+      'PROVIDER_ERROR',
+      'yAppointment refused the app credentials (invalid_client): check YAPPOINTMENT_CLIENT_ID and YAPPOINTMENT_CLIENT_SECRET',
+      { status: res.status },
+    );
+  }
+  const code = res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR';
+  const detail = error ? ` (${error}${description ? `: ${description}` : ''})` : '';
+  const endpoint = operation === 'revoke' ? 'revocation endpoint' : 'token endpoint';
+  return new ProviderError(Provider.YAPPOINTMENT, operation, code, `yAppointment ${endpoint} answered HTTP ${res.status}${detail}`, { status: res.status });
+}
+
+/**
+ * Authorization-code exchange (§2.2, RFC 7636 §4.5): JSON with `code`, `redirect_uri` and
+ * `code_verifier`. Throws BAD_USER_INPUT when the platform refuses the code, redirect URI or
+ * verifier (`invalid_grant`), PROVIDER_ERROR/UNAVAILABLE otherwise.
+ */
+export async function exchangeAuthorizationCode(
+  http: HttpClient,
+  apiUrl: string,
+  app: AppCredentials,
+  params: { code: string; redirectUri: string; codeVerifier?: string },
+): Promise<TokenSet> {
+  const requestedAt = Date.now();
+  const body: Record<string, string> = { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri };
+  if (params.codeVerifier) body.code_verifier = params.codeVerifier;
+  const res = await postOAuth(http, `${apiUrl}${P.tokenPath}`, 'exchangeCode', app, body);
+  if (res.status === 400) {
+    const { error, description } = oauthError(res.text);
+    if (error === 'invalid_grant') {
+      throw new ProviderError(
+        Provider.YAPPOINTMENT,
+        'exchangeCode',
+        'BAD_USER_INPUT',
+        `yAppointment refused the authorization code or its PKCE verifier (invalid_grant${description ? `: ${description}` : ''})`,
+        { status: 400 },
+      );
+    }
+  }
+  if (res.status !== 200) throw tokenEndpointFailure(res, 'exchangeCode');
+  return tokenSetFrom(parseBody(res, tokenAnswerSchema, Provider.YAPPOINTMENT, 'exchangeCode'), requestedAt, P.scopes);
+}
+
+/**
+ * Refresh with strict rotation (§2.2): presents `current.refreshToken` and returns the whole new set,
+ * new refresh token included; the token manager stores it before anyone uses the new access token,
+ * so the rotated-out token is never presented again (that would revoke the grant). `invalid_grant`
+ * (revoked, expired, reused or unknown) throws `GrantRevokedError`; the manager re-reads the store
+ * once, then marks the connection NEEDS_REAUTH.
+ *
+ * The request is never retried by the HTTP client: a retry after a lost answer would present a token
+ * the platform may already have rotated, which its reuse detection punishes by revoking the grant.
+ */
+export function refreshStrategy(http: HttpClient, apiUrl: string, app: { clientId?: string; clientSecret?: string }): TokenStrategy {
+  return {
+    marginSeconds: P.expiryMarginSeconds,
+    async obtain(current: TokenSet | null): Promise<TokenSet> {
+      if (!current?.refreshToken) {
+        throw new GrantRevokedError(Provider.YAPPOINTMENT, 'no yAppointment refresh token is stored: connect again');
+      }
+      const requestedAt = Date.now();
+      const res = await postOAuth(http, `${apiUrl}${P.tokenPath}`, 'refreshToken', appCredentials(app), {
+        grant_type: 'refresh_token',
+        refresh_token: current.refreshToken,
+      });
+      if (res.status === 400) {
+        const { error, description } = oauthError(res.text);
+        if (error === 'invalid_grant') {
+          throw new GrantRevokedError(Provider.YAPPOINTMENT, `yAppointment refused the refresh token (invalid_grant${description ? `: ${description}` : ''})`);
+        }
+      }
+      if (res.status !== 200) throw tokenEndpointFailure(res, 'refreshToken');
+      const scopes = Array.isArray(current.meta?.scopes) ? (current.meta.scopes as string[]) : P.scopes;
+      return tokenSetFrom(parseBody(res, tokenAnswerSchema, Provider.YAPPOINTMENT, 'refreshToken'), requestedAt, scopes);
+    },
+  };
+}
+
+/**
+ * RFC 7009 revocation (§2.3): revoking the refresh token (or, without one, the access token) revokes
+ * the whole grant. 200 also for tokens the platform no longer knows. Throws ProviderError otherwise.
+ */
+export async function revokeGrant(http: HttpClient, apiUrl: string, app: AppCredentials, set: TokenSet): Promise<void> {
+  const token = set.refreshToken ?? set.accessToken;
+  const hint = set.refreshToken ? 'refresh_token' : 'access_token';
+  const res = await postOAuth(http, `${apiUrl}${P.revokePath}`, 'revoke', app, { token, token_type_hint: hint }, true);
+  if (res.status !== 200) throw tokenEndpointFailure(res, 'revoke');
+}

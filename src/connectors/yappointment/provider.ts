@@ -1,0 +1,46 @@
+import { BookingEventType, Provider, WebhookMode } from '../provider.js';
+
+/**
+ * The scope each capability needs (contract §2.4). `companies:read` covers `/me`; the platform does
+ * not echo granted scopes, so what was requested is what the token set records.
+ */
+export const YAPPOINTMENT_SCOPES = {
+  readBookings: 'bookings:read',
+  writeBookings: 'bookings:write',
+  readServices: 'services:read',
+  readAvailability: 'calendars:read',
+  readCustomers: 'customers:read',
+  writeCustomers: 'customers:write',
+  readCompany: 'companies:read',
+} as const;
+
+/** yAppointment, data only (contract: shared/providers/yappointment.md). */
+export const yappointmentProvider = {
+  provider: Provider.YAPPOINTMENT,
+  auth: 'authorization_code' as const,
+  /** PKCE S256 is required at the authorize endpoint (§2.1). */
+  pkce: true,
+  /** On the consent host (`ctx.endpoints.authUrl`, production `https://yappointment.com`). */
+  authorizePath: '/oauth/authorize',
+  /** On the API host (`ctx.endpoints.apiUrl`, production `https://api.yappointment.com`, §1). */
+  tokenPath: '/oauth/token',
+  revokePath: '/oauth/revoke',
+  apiPath: '/api/v1',
+  /** Requested in this order, space-separated, on every authorization. */
+  scopes: Object.values(YAPPOINTMENT_SCOPES),
+  /** Access tokens live 3600 s (§2.2); renew this long before expiry. */
+  expiryMarginSeconds: 120,
+  /** `limit` maximum of list bodies (§3). */
+  pageLimit: 100,
+  /** `/slots` answers at most this many days per call (§3.5). */
+  availabilityMaxDays: 31,
+  /** Reference data (company, services) is cached this long. */
+  referenceTtlMs: 300_000,
+  /** Customer listings used to batch customer look-ups are cached this long. */
+  customerTtlMs: 30_000,
+  /** Webhooks are registered only in the web app (§4): the gateway polls with `updatedSince`. */
+  webhooks: {
+    mode: WebhookMode.POLLING,
+    events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],
+  },
+} as const;
