@@ -5,6 +5,7 @@ import { Customer } from '../schema/customer.type.js';
 import { BookingFilter } from '../schema/inputs.js';
 import { Organization } from '../schema/organization.type.js';
 import type { CustomerModel } from '../src/gateway/models.js';
+import { bookingArgs } from './args.js';
 import type { GraphQLContext } from './context.js';
 import { globalId } from './ids.js';
 
@@ -29,14 +30,6 @@ export class CustomerResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.bookings(ctx.scopeAt(info), {
-      first,
-      after,
-      providers: filter?.providers,
-      statuses: filter?.status,
-      startsAfter: filter?.startsAfter,
-      startsBefore: filter?.startsBefore,
-      customer: c,
-    });
+    return ctx.gateway.bookings(ctx.scopeAt(info), { ...bookingArgs(first, after, filter), customer: c });
   }
 }

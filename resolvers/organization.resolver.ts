@@ -5,6 +5,7 @@ import { BookingConnection, CustomerConnection, ServiceConnection } from '../sch
 import { BookingFilter } from '../schema/inputs.js';
 import { Organization } from '../schema/organization.type.js';
 import type { OrganizationModel } from '../src/gateway/models.js';
+import { bookingArgs } from './args.js';
 import type { GraphQLContext } from './context.js';
 import { globalId } from './ids.js';
 
@@ -53,14 +54,6 @@ export class OrganizationResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.bookings(ctx.scopeAt(info), {
-      first,
-      after,
-      providers: filter?.providers,
-      statuses: filter?.status,
-      startsAfter: filter?.startsAfter,
-      startsBefore: filter?.startsBefore,
-      organization: o,
-    });
+    return ctx.gateway.bookings(ctx.scopeAt(info), { ...bookingArgs(first, after, filter), organization: o });
   }
 }

@@ -9,6 +9,7 @@ import { Node } from '../schema/node.type.js';
 import { Organization } from '../schema/organization.type.js';
 import { TimeSlot } from '../schema/booking.type.js';
 import { DateTimeScalar } from '../schema/scalars.js';
+import { bookingArgs } from './args.js';
 import type { GraphQLContext } from './context.js';
 
 @Resolver()
@@ -40,14 +41,7 @@ export class QueryResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.bookings(ctx.scopeAt(info), {
-      first,
-      after,
-      providers: filter?.providers,
-      statuses: filter?.status,
-      startsAfter: filter?.startsAfter,
-      startsBefore: filter?.startsBefore,
-    });
+    return ctx.gateway.bookings(ctx.scopeAt(info), { ...bookingArgs(first, after, filter) });
   }
 
   @Query(() => CustomerConnection)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BookingStatus } from '../../src/connectors/provider.js';
-import { buildAuthorizeUrl, oauthError, tokenSetFrom } from '../../src/connectors/yappointment/auth.js';
+import { oauthError } from '../../src/connectors/oauth.js';
+import { buildAuthorizeUrl, tokenSetFrom } from '../../src/connectors/yappointment/auth.js';
 import { describeError, missingScope } from '../../src/connectors/yappointment/client.js';
 import { bookingFilter, pageSettled } from '../../src/connectors/yappointment/index.js';
 import { bookingStatus, nativeStatuses, toBooking, toCustomer, toOrganization, toService, toTimeSlots } from '../../src/connectors/yappointment/mapping.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oauthError } from '../oauth.js';
 import { GrantRevokedError, ProviderError } from '../errors.js';
 import { type HttpClient, parseBody } from '../http.js';
 import { Provider } from '../provider.js';
@@ -38,7 +39,7 @@ export function clientCredentialsStrategy(http: HttpClient, authUrl: string, cre
       const requestedAt = Date.now();
       const res = await http.send({ operation: 'token', method: 'POST', url: `${authUrl}${P.tokenPath}`, json: body, headers });
       if (res.status === 400 || res.status === 401) {
-        const error = oauthErrorCode(res.text);
+        const { error } = oauthError(res.text);
         if (error === 'invalid_client' || error === 'unauthorized_client' || res.status === 401) {
           throw new GrantRevokedError(Provider.APPOINTEDD, 'Appointedd rejected the client id or secret (invalid_client)');
         }
@@ -51,14 +52,4 @@ export function clientCredentialsStrategy(http: HttpClient, authUrl: string, cre
       return { accessToken: t.access_token, expiresAt: requestedAt + t.expires_in * 1000, obtainedAt: requestedAt };
     },
   };
-}
-
-/** The RFC 6749 `error` code of a token-endpoint answer, or null. */
-export function oauthErrorCode(text: string): string | null {
-  try {
-    const v = JSON.parse(text) as { error?: unknown };
-    return typeof v.error === 'string' ? v.error : null;
-  } catch {
-    return null;
-  }
 }

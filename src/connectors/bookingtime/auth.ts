@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oauthError } from '../oauth.js';
 import type { ConnectionTokens, TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { AccessTokenRejectedError, GrantRevokedError, ProviderError } from '../errors.js';
 import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
@@ -40,18 +41,6 @@ export function refreshTokenLapsed(platformNowMs: number, platformExpiresAtMs: n
   return platformNowMs >= platformExpiresAtMs - marginSeconds * 1000;
 }
 
-/** The RFC 6749 `error` code and description of a token-endpoint answer (nulls when absent). */
-export function oauthError(text: string): { error: string | null; description: string | null } {
-  try {
-    const v = JSON.parse(text) as { error?: unknown; error_description?: unknown };
-    return {
-      error: typeof v.error === 'string' ? v.error : null,
-      description: typeof v.error_description === 'string' ? v.error_description : null,
-    };
-  } catch {
-    return { error: null, description: null };
-  }
-}
 
 const rejectedClient = (description: string | null) =>
   new GrantRevokedError(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oauthError } from '../oauth.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { GrantRevokedError, ProviderError } from '../errors.js';
 import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
@@ -45,18 +46,6 @@ export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { s
   return u.toString();
 }
 
-/** The RFC 6749 §5.2 `error` and `error_description` of a token-endpoint answer. */
-export function oauthError(text: string): { error: string | null; description: string | null } {
-  try {
-    const v = JSON.parse(text) as { error?: unknown; error_description?: unknown };
-    return {
-      error: typeof v.error === 'string' ? v.error : null,
-      description: typeof v.error_description === 'string' ? v.error_description : null,
-    };
-  } catch {
-    return { error: null, description: null };
-  }
-}
 
 /** A 200 token answer as a token set, times counted from `requestedAtMs` on the gateway's clock. */
 export function toTokenSet(res: HttpResponse, requestedAtMs: number): TokenSet {

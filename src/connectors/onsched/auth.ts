@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import { oauthError } from '../oauth.js';
 import { z } from 'zod';
 import { GrantRevokedError, ProviderError, ProviderResponseError } from '../errors.js';
 import { type HttpClient, parseBody } from '../http.js';
@@ -48,24 +49,6 @@ export function jwtExpiresAt(accessToken: string, requestedAtMs: number): number
   return typeof claims.iat === 'number' && claims.exp > claims.iat ? Math.min(byExp, requestedAtMs + (claims.exp - claims.iat) * 1000) : byExp;
 }
 
-/** The RFC 6749 `error` and `error_description` of a token-endpoint answer. */
-export function oauthError(text: string): {
-  error: string | null;
-  description: string | null;
-} {
-  try {
-    const v = JSON.parse(text) as {
-      error?: unknown;
-      error_description?: unknown;
-    };
-    return {
-      error: typeof v.error === 'string' ? v.error : null,
-      description: typeof v.error_description === 'string' ? v.error_description : null,
-    };
-  } catch {
-    return { error: null, description: null };
-  }
-}
 
 /**
  * Refresh-token grant (contract §2.2): `POST /v3/auth/token`, form-encoded, `x-api-key` = any company

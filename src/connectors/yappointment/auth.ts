@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oauthError } from '../oauth.js';
 import { GrantRevokedError, ProviderError } from '../errors.js';
 import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
 import { Provider } from '../provider.js';
@@ -65,18 +66,6 @@ export function tokenSetFrom(answer: z.infer<typeof tokenAnswerSchema>, requeste
   };
 }
 
-/** The RFC 6749 §5.2 `error` and `error_description` of a token-endpoint answer. */
-export function oauthError(text: string): { error: string | null; description: string | null } {
-  try {
-    const v = JSON.parse(text) as { error?: unknown; error_description?: unknown };
-    return {
-      error: typeof v.error === 'string' ? v.error : null,
-      description: typeof v.error_description === 'string' ? v.error_description.slice(0, 200) : null,
-    };
-  } catch {
-    return { error: null, description: null };
-  }
-}
 
 /**
  * POSTs JSON with client authentication in the body (§2.2, §2.3). Token requests are never retried
