@@ -15,9 +15,16 @@ export class MutationResolver {
   startConnection(
     @Arg('provider', () => Provider) provider: Provider,
     @Arg('sandbox', () => Boolean, { nullable: true, defaultValue: false }) sandbox: boolean,
+    @Arg('connectionId', () => ID, {
+      nullable: true,
+      description: 'Re-authorize this existing connection (e.g. one in NEEDS_REAUTH) instead of making a new one; its records keep their IDs.',
+    })
+    connectionId: string | null,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return ctx.oauth.start(ctx.tenant, provider, sandbox ?? false);
+    return ctx.gateway.connectionForReauthorization(ctx.tenant, provider, connectionId).then((reauthorize) =>
+      ctx.oauth.start(ctx.tenant, provider, sandbox ?? false, { reauthorize }),
+    );
   }
 
   @Mutation(() => ProviderConnection, { description: 'Connects a server-to-server platform with credentials, checked with the platform before anything is stored.' })

@@ -202,6 +202,7 @@ export type MutationDisconnectProviderArgs = {
 
 
 export type MutationStartConnectionArgs = {
+  connectionId?: InputMaybe<Scalars['ID']['input']>;
   provider: Provider;
   sandbox?: InputMaybe<Scalars['Boolean']['input']>;
 };

@@ -461,6 +461,18 @@ export class Gateway {
     }
   }
 
+  /** The tenant's connection a `startConnection(connectionId:)` names, checked; undefined for none. */
+  async connectionForReauthorization(tenant: Tenant, provider: Provider, connectionId: string | null): Promise<ConnectionRecord | undefined> {
+    if (!connectionId) return undefined;
+    const gid = decodeId(connectionId);
+    const record = gid?.type === 'ProviderConnection' ? await this.deps.connections.getForTenant(tenant.id, gid.connectionId) : undefined;
+    if (!record || record.provider !== provider) {
+      throw new GatewayError('BAD_USER_INPUT', `\`connectionId\` is not the ID of one of your ${provider} connections`);
+    }
+    if (record.status === ConnectionStatus.ACTIVE) throw new GatewayError('BAD_USER_INPUT', 'that connection is ACTIVE: nothing to re-authorize');
+    return record;
+  }
+
   /** Revokes at the platform where it can, forgets tokens and credentials, marks DISCONNECTED. */
   async disconnectProvider(tenant: Tenant, connectionId: string): Promise<ConnectionRecord> {
     const gid = decodeId(connectionId);
