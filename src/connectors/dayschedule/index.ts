@@ -155,6 +155,9 @@ export const dayscheduleModule: ConnectorModule<DayScheduleCredentials, DaySched
         const id = found[i];
         if (id) known.set(e, id);
       });
+      // Contacts exist that the cached listing lacks, however young it is: it is stale. Drop it, so
+      // the next reader (e.g. `getCustomers` for these very refs) reads it once, not each by id.
+      if (found.some(Boolean)) await ctx.cache.invalidate('contacts');
       return emails.map((e) => (e ? (known.get(e) ?? null) : null));
     }
 
