@@ -77,7 +77,7 @@ export async function allPages(base: string, token: string, path: string): Promi
   return out;
 }
 
-const schema = JSON.parse(readFileSync(new URL('../../../shared/jsonapi/_schemas/1.0/schema.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(readFileSync(new URL('../fixtures/jsonapi-1.0.schema.json', import.meta.url), 'utf8'));
 // Both packages are CommonJS with a `default` property on `module.exports` (NodeNext types see only that).
 const ajv = new Ajv2020.default({ strict: false, allErrors: true });
 addFormats.default(ajv);
