@@ -2,7 +2,6 @@ import { type GqlResult, gql, sandbox } from '../helpers/gateway.js';
 
 /** Shared pieces of the OnSched connector tests (GraphQL to the gateway, HTTP to the emulator). */
 
-// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON fields
 export type Json = Record<string, any>;
 
 export const HARBOR_ID = 'f8dc03c7-b8dc-43f6-9ae9-8c557b2e9013';

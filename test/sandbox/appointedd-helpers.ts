@@ -42,7 +42,6 @@ export async function getToken(base: string, client = ALL_CLIENT, expiresIn?: nu
 }
 
 /** A parsed JSON:API document or member, read loosely by the tests. */
-// biome-ignore lint/suspicious/noExplicitAny: test documents are read dynamically
 export type Doc = Record<string, any>;
 
 /** An authenticated JSON:API call; `body` is sent as `application/vnd.api+json`. */

@@ -30,7 +30,6 @@ export const PRIYA = '3d9b2f4e-8a71-4c0e-b5d2-7e1f9a6c4b20';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const OFFSET_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 
-// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON fields
 export type Json = Record<string, any>;
 
 export interface Emu {

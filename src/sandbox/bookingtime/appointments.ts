@@ -3,7 +3,7 @@ import type { EmuResponse, Route } from '../framework/types.js';
 import { type AuthDeps, organizationRoute } from './auth.js';
 import { dayRange, monthRange, type Range, rangeList, weekRange } from './calendar.js';
 import { ORG } from './catalog.js';
-import { badPage, failure, type Message, ok, paginate, parsePage, readJsonObject, TEXT } from './envelope.js';
+import { failure, type Message, ok, paginate, parsePage, readJsonObject, TEXT } from './envelope.js';
 import { renderAppointment } from './render.js';
 import type { Slot, SlotEngine } from './slots.js';
 import { type Appointment, type BookingtimeState, type Customer, idPattern, newId, type Organization, PREFIX } from './state.js';

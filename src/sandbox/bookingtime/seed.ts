@@ -1,6 +1,5 @@
 import { anchorMs, localParts, SEED_PEOPLE, SeedRandom, seedEmail, zonedToUtc } from '../framework/seed.js';
 import {
-  type Appointment,
   type BookingResource,
   type BookingTemplate,
   type Customer,
