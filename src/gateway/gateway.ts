@@ -4,7 +4,7 @@ import type { Tenant } from '../auth/tenants.js';
 import type { ConnectionRecord, ConnectionRepository } from '../connections/connections.js';
 import { newConnectionId } from '../connections/connections.js';
 import { asProviderError, ProviderError } from '../connectors/errors.js';
-import { type BookingStatus, ConnectionStatus, type Provider } from '../connectors/provider.js';
+import { type BookingStatus, ConnectionStatus, PROVIDER_NAMES, type Provider } from '../connectors/provider.js';
 import type { Connector } from '../connectors/types.js';
 import type { Store } from '../store/store.js';
 import type { TokenManager } from '../tokens/token-manager.js';
@@ -484,7 +484,7 @@ export class Gateway {
       try {
         await module.revoke(this.deps.hub.context({ id: record.id, provider: record.provider, sandbox: record.sandbox, credentials: this.deps.connections.credentialsOf(record), settings: record.settings }));
       } catch (err) {
-        reason = `Disconnected here; revoking at ${record.provider} failed (${asProviderError(err, record.provider, 'revoke').message}), so the grant may still exist there`;
+        reason = `Disconnected here; revoking at ${PROVIDER_NAMES[record.provider]} failed (${asProviderError(err, record.provider, 'revoke').message}), so the grant may still exist there`;
       }
     }
     await this.deps.tokens.forConnection(record.id).clear();

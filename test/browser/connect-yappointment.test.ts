@@ -105,7 +105,7 @@ describe.skipIf(skipBrowserTests())('connecting yAppointment in a browser', () =
     expect(landed.status).toBe(200);
     expect(new URL(landed.url).searchParams.get('error')).toBe('access_denied');
     const text = await pageText();
-    expect(text.title).toBe('YAPPOINTMENT was not connected');
+    expect(text.title).toBe('yAppointment was not connected');
     expect(text.message).toMatch(/declined/);
     const c = await connectionOf(gw, apiKey, connectionId);
     expect(c.status).toBe('ERROR');
@@ -159,7 +159,7 @@ describe.skipIf(skipBrowserTests())('connecting yAppointment in a browser', () =
     await page.goto(tampered.toString());
     const landed = await choose('#allow');
     expect(landed.status).toBe(502);
-    expect((await pageText()).title).toBe('YAPPOINTMENT was not connected');
+    expect((await pageText()).title).toBe('yAppointment was not connected');
     // The exchange was tried once (with the gateway's verifier) and refused by the platform.
     expect((await stats(origin)).token.authorization_code - before.token.authorization_code).toBe(1);
     const c = await connectionOf(gw, apiKey, connectionId);

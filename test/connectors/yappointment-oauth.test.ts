@@ -207,7 +207,7 @@ describe('disconnectProvider', () => {
     const r = await gql(gw.url, apiKey, DISCONNECT, { id });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.disconnectProvider.status).toBe('DISCONNECTED');
-    expect(r.body.data.disconnectProvider.statusReason).toMatch(/Disconnected here; revoking at YAPPOINTMENT failed .*503.*grant may still exist/);
+    expect(r.body.data.disconnectProvider.statusReason).toMatch(/Disconnected here; revoking at yAppointment failed .*503.*grant may still exist/);
     const attempts = (await stats(origin)).revoke - before.revoke;
     expect(attempts).toBe(3); // revocation is idempotent (RFC 7009): the first try and two retries on 503
     expect(await storedTokens(gw, id)).toBeNull();
