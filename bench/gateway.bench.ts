@@ -103,6 +103,12 @@ const results = [
     `gateway: all ${connections.data.connections.length} connections merged, bookings(first: 50) + customer, service`,
     gql('{ bookings(first: 50) { edges { node { id provider startsAt customer { firstName } service { name } } } } }'),
   ),
+  await measure(
+    'gateway: all connections merged, 60-day window, first: 50 + customer, service',
+    gql(
+      `{ bookings(first: 50, filter: { startsAfter: "${new Date(Date.now() - 30 * 86_400_000).toISOString()}", startsBefore: "${new Date(Date.now() + 30 * 86_400_000).toISOString()}" }) { edges { node { id provider startsAt customer { firstName } service { name } } } } }`,
+    ),
+  ),
 ];
 
 console.log(`Bookgraph benchmark — ${REQUESTS} requests per scenario, concurrency ${CONCURRENCY}, node ${process.version}, loopback`);

@@ -125,6 +125,18 @@ export const bookingtimeModule: ConnectorModule<BookingtimeCredentials, Bookingt
      * (there is no status or updated-since filter, §3.4) and stopping once `q.limit` match: a month's
      * appointments all start before the next month's, so the first `limit` are then known.
      */
+    /**
+     * One calendar month of an organization's appointments. A month that ended more than a day ago
+     * cannot change any more (ended appointments can be neither cancelled nor moved, §3.4), so it is
+     * cached for `P.pastMonthTtlMs`; other months are always read fresh.
+     */
+    const monthOf = (o: BookingtimeOrganization, y: number, m: number) => {
+      const read = () => client.organization(o.id, 'listBookings', { path: `/appointment/year/${y}/month/${m}/listMonth` }, rangeListOf(appointmentSchema));
+      const nextMonth = m === 12 ? { y: y + 1, m: 1 } : { y, m: m + 1 };
+      const endsMs = Date.UTC(nextMonth.y, nextMonth.m - 1, 1) + 86_400_000; // a day of slack for any time zone
+      return endsMs + 86_400_000 < now() ? ctx.cache.getOrLoad(`month:${o.id}:${y}-${m}`, P.pastMonthTtlMs, read) : read();
+    };
+
     const bookingsByMonth = async (o: BookingtimeOrganization, q: BookingQuery, fromMs: number, toMs: number) => {
       const out: UnifiedBooking[] = [];
       const months = monthsCovering(zoneOf(o), fromMs, toMs, P.bookingLookbackMonths + P.bookingHorizonMonths + 2);
@@ -132,9 +144,7 @@ export const bookingtimeModule: ConnectorModule<BookingtimeCredentials, Bookingt
       // of `monthsInFlight` months rather than one per month.
       for (let i = 0; i < months.length && out.length < q.limit; i += P.monthsInFlight) {
         const batch = months.slice(i, i + P.monthsInFlight);
-        const ranges = await Promise.all(
-          batch.map(({ y, m }) => client.organization(o.id, 'listBookings', { path: `/appointment/year/${y}/month/${m}/listMonth` }, rangeListOf(appointmentSchema))),
-        );
+        const ranges = await Promise.all(batch.map(({ y, m }) => monthOf(o, y, m)));
         const t = now();
         for (const range of ranges) {
           out.push(

@@ -26,6 +26,8 @@ export const bookingtimeProvider = {
   referenceTtlMs: 300_000,
   /** Customer listings used to batch customer look-ups are cached this long. */
   customerTtlMs: 30_000,
+  /** Months that ended (and so can no longer change) are cached this long. */
+  pastMonthTtlMs: 300_000,
   /** Calendar months `listBookings` fetches at once while walking forward. */
   monthsInFlight: 4,
   /** HTTP calls in flight per batch get. */
