@@ -110,15 +110,7 @@ export async function exchangeAuthorizationCode(
         },
       );
     }
-    if (e.error === 'invalid_client' || res.status === 401) {
-      throw new ProviderError(
-        Provider.DAYSCHEDULE,
-        'exchangeCode',
-        'PROVIDER_ERROR',
-        `DaySchedule rejected the app's client credentials (${describeOAuth(e, res.status)}): check DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET`,
-        { status: res.status },
-      );
-    }
+    if (e.error === 'invalid_client' || res.status === 401) throw appCredentialsRejected('exchangeCode', e, res.status);
     throw new ProviderError(Provider.DAYSCHEDULE, 'exchangeCode', 'PROVIDER_ERROR', `DaySchedule refused the code exchange (${describeOAuth(e, res.status)})`, {
       status: res.status,
     });
@@ -160,15 +152,7 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, app: { c
             `DaySchedule refused the refresh token (${describeOAuth(e, res.status)}): the app was disconnected in DaySchedule; connect DaySchedule again`,
           );
         }
-        if (e.error === 'invalid_client' || res.status === 401) {
-          throw new ProviderError(
-            Provider.DAYSCHEDULE,
-            'token',
-            'PROVIDER_ERROR',
-            `DaySchedule rejected the app's client credentials (${describeOAuth(e, res.status)}): check DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET`,
-            { status: res.status },
-          );
-        }
+        if (e.error === 'invalid_client' || res.status === 401) throw appCredentialsRejected('token', e, res.status);
         throw new ProviderError(Provider.DAYSCHEDULE, 'token', 'PROVIDER_ERROR', `DaySchedule refused the token refresh (${describeOAuth(e, res.status)})`, {
           status: res.status,
         });
@@ -177,4 +161,18 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, app: { c
       return toTokenSet(res, requestedAt);
     },
   };
+}
+
+/**
+ * The app's own client id or secret was refused: a gateway configuration problem, which a person
+ * reconnecting would not fix, so PROVIDER_ERROR rather than NEEDS_REAUTH.
+ */
+function appCredentialsRejected(operation: string, e: { error: string | null; description: string | null }, status: number): ProviderError {
+  return new ProviderError(
+    Provider.DAYSCHEDULE,
+    operation,
+    'PROVIDER_ERROR',
+    `DaySchedule rejected the app's client credentials (${describeOAuth(e, status)}): check DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET`,
+    { status },
+  );
 }
