@@ -131,6 +131,8 @@ export function createApollo(services: Services, httpServer: Server): ApolloServ
     introspection: services.config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // The process owns SIGINT/SIGTERM (src/cli.ts drains everything, emulators and store included).
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, (err) => services.log.error({ err }, 'unexpected error in a resolver')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -39,10 +39,10 @@ export function attachSubscriptions(server: Server, services: Services): { close
     wss,
   );
   return {
+    /** Tells every client "going away" and closes the WebSocket server (graphql-ws does both). */
     async close() {
-      for (const client of wss.clients) client.close(1001, 'server shutting down');
+      // Closing `wss` a second time would wait for a 'close' event that already happened.
       await cleanup.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
 }
