@@ -129,6 +129,17 @@ export function retryAfterSeconds(headers: Headers): number | null {
 }
 
 /**
+ * The platform's clock at the time of an answer: its `Date` header (RFC 9110 §6.6.1), else
+ * `fallbackMs`. Lifetimes a platform states are counted on its clock, so expiries a connector must
+ * compare with the platform's own judgement are best kept on that clock too.
+ */
+export function platformNow(headers: Headers, fallbackMs: number): number {
+  const value = headers.get('date');
+  const at = value ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? fallbackMs : at;
+}
+
+/**
  * Classifies a non-2xx answer (STYLE: one place). 401 → `AccessTokenRejectedError` (the token
  * manager renews once); 403 → FORBIDDEN; 404 → NOT_FOUND; 400/409/422 → BAD_USER_INPUT for writes,
  * PROVIDER_ERROR for reads; 429 and 5xx → PROVIDER_UNAVAILABLE. `describe` extracts the platform's

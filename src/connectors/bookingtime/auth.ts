@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { oauthError } from '../oauth.js';
 import type { ConnectionTokens, TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { AccessTokenRejectedError, GrantRevokedError, ProviderError } from '../errors.js';
-import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { type HttpClient, type HttpResponse, parseBody, platformNow } from '../http.js';
 import { Provider } from '../provider.js';
 import { bookingtimeProvider as P } from './provider.js';
 import { accessAnswerSchema, refreshAnswerSchema } from './schemas.js';
@@ -18,17 +18,6 @@ export type BookingtimeCredentials = z.infer<typeof bookingtimeCredentialsSchema
 
 /** The token-manager name of the access token bound to `organizationId`. */
 export const organizationTokenName = (organizationId: string) => `${P.tokenNames.organizationPrefix}${organizationId}`;
-
-/**
- * The platform's clock at the time of an answer: its `Date` header (RFC 9110 §6.6.1), else
- * `fallbackMs`. Token lifetimes are judged on the issuer's clock, so the refresh token's expiry is
- * remembered in that clock too.
- */
-export function platformNow(headers: Headers, fallbackMs: number): number {
-  const value = headers.get('date');
-  const at = value ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(at) ? fallbackMs : at;
-}
 
 /**
  * Decides what an `invalid_grant` on a refresh token means (pure): true when the token has run out
