@@ -1,5 +1,5 @@
 import type { BookingFilter } from '../schema/inputs.js';
-import type { BookingArgs } from '../src/gateway/gateway.js';
+import type { BookingArgs } from '../src/gateway/reads.js';
 
 /** The `bookings(first, after, filter)` arguments as the gateway takes them. */
 export function bookingArgs(first: number, after: string | null, filter: BookingFilter | null): BookingArgs {

@@ -17,17 +17,17 @@ export class BookingResolver {
 
   @FieldResolver(() => Service, { nullable: true })
   service(@Root() b: BookingModel, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.related(ctx.scopeAt(info), b, 'services', b.serviceRef);
+    return ctx.reads.related(ctx.scopeAt(info), b, 'services', b.serviceRef);
   }
 
   @FieldResolver(() => Customer, { nullable: true })
   customer(@Root() b: BookingModel, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.related(ctx.scopeAt(info), b, 'customers', b.customerRef);
+    return ctx.reads.related(ctx.scopeAt(info), b, 'customers', b.customerRef);
   }
 
   @FieldResolver(() => Organization)
   organization(@Root() b: BookingModel, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.related(ctx.scopeAt(info), b, 'organizations', b.organizationRef);
+    return ctx.reads.related(ctx.scopeAt(info), b, 'organizations', b.organizationRef);
   }
 }
 
@@ -35,6 +35,6 @@ export class BookingResolver {
 export class TimeSlotResolver {
   @FieldResolver(() => Service)
   service(@Root() t: TimeSlotModel, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.related(ctx.scopeAt(info), t, 'services', t.serviceRef);
+    return ctx.reads.related(ctx.scopeAt(info), t, 'services', t.serviceRef);
   }
 }

@@ -18,7 +18,7 @@ export class ProviderConnectionResolver {
 
   @FieldResolver(() => [Organization])
   organizations(@Root() c: ConnectionRecord, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.organizationsOf(ctx.scopeAt(info), c.id);
+    return ctx.reads.organizationsOf(ctx.scopeAt(info), c.id);
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })

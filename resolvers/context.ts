@@ -1,14 +1,19 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Tenant } from '../src/auth/tenants.js';
 import type { EventBus } from '../src/events/bus.js';
-import type { Gateway, RequestScope } from '../src/gateway/gateway.js';
-import type { OAuthFlow } from '../src/gateway/oauth-flow.js';
+import type { ConsentFlow } from '../src/gateway/consent.js';
+import type { ConnectionLifecycle } from '../src/gateway/lifecycle.js';
+import type { Reads } from '../src/gateway/reads.js';
+import type { RequestScope } from '../src/gateway/request-scope.js';
+import type { Writes } from '../src/gateway/writes.js';
 
-/** What every resolver gets: the authenticated tenant and the gateway to delegate to. */
+/** What every resolver gets: the authenticated tenant and the services to delegate to. */
 export interface GraphQLContext {
   tenant: Tenant;
-  gateway: Gateway;
-  oauth: OAuthFlow;
+  reads: Reads;
+  writes: Writes;
+  lifecycle: ConnectionLifecycle;
+  consent: ConsentFlow;
   events: EventBus;
   /** The request scope with failures reported at this field's path. */
   scopeAt(info: GraphQLResolveInfo): RequestScope;

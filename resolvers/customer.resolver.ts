@@ -18,7 +18,7 @@ export class CustomerResolver {
 
   @FieldResolver(() => Organization)
   organization(@Root() c: CustomerModel, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.related(ctx.scopeAt(info), c, 'organizations', c.organizationRef);
+    return ctx.reads.related(ctx.scopeAt(info), c, 'organizations', c.organizationRef);
   }
 
   @FieldResolver(() => BookingConnection)
@@ -30,6 +30,6 @@ export class CustomerResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.bookings(ctx.scopeAt(info), { ...bookingArgs(first, after, filter), customer: c });
+    return ctx.reads.bookings(ctx.scopeAt(info), { ...bookingArgs(first, after, filter), customer: c });
   }
 }

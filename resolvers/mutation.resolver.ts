@@ -22,29 +22,42 @@ export class MutationResolver {
     connectionId: string | null,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return ctx.gateway.connectionForReauthorization(ctx.tenant, provider, connectionId).then((reauthorize) =>
-      ctx.oauth.start(ctx.tenant, provider, sandbox ?? false, { reauthorize }),
-    );
+    return ctx.consent.start(ctx.tenant, provider, sandbox ?? false, { connectionId });
   }
 
-  @Mutation(() => ProviderConnection, { description: 'Connects a server-to-server platform with credentials, checked with the platform before anything is stored.' })
+  @Mutation(() => ProviderConnection, {
+    description:
+      'Connects a server-to-server platform with credentials, checked with the platform before anything is stored. Connecting an account the tenant already has connected updates that connection in place.',
+  })
   connectProvider(@Arg('input', () => ConnectProviderInput) input: ConnectProviderInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.gateway.connectProvider(ctx.tenant, { provider: input.provider, credentials: input.credentials, sandbox: input.sandbox ?? false });
+    return ctx.lifecycle.connect(ctx.tenant, {
+      provider: input.provider,
+      credentials: input.credentials,
+      sandbox: input.sandbox ?? false,
+      connectionId: input.connectionId ?? null,
+    });
   }
 
   @Mutation(() => ProviderConnection)
   disconnectProvider(@Arg('connectionId', () => ID) connectionId: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.gateway.disconnectProvider(ctx.tenant, connectionId);
+    return ctx.lifecycle.disconnect(ctx.tenant, connectionId);
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Removes a connection record that is not ACTIVE (PENDING, ERROR, DISCONNECTED, NEEDS_REAUTH after disconnect); true when removed.',
+  })
+  deleteConnection(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.lifecycle.delete(ctx.tenant, id);
   }
 
   @Mutation(() => Customer)
   createCustomer(@Arg('input', () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.createCustomer(ctx.scopeAt(info), input);
+    return ctx.writes.createCustomer(ctx.scopeAt(info), input);
   }
 
   @Mutation(() => Booking)
   createBooking(@Arg('input', () => CreateBookingInput) input: CreateBookingInput, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.createBooking(ctx.scopeAt(info), input);
+    return ctx.writes.createBooking(ctx.scopeAt(info), input);
   }
 
   @Mutation(() => Booking)
@@ -54,7 +67,7 @@ export class MutationResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.cancelBooking(ctx.scopeAt(info), id, reason);
+    return ctx.writes.cancelBooking(ctx.scopeAt(info), id, reason);
   }
 
   @Mutation(() => WebhookSubscription)

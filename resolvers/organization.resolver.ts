@@ -18,7 +18,7 @@ export class OrganizationResolver {
 
   @FieldResolver(() => ProviderConnection)
   async connection(@Root() o: OrganizationModel, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    const all = await ctx.gateway.connectionsOf(ctx.scopeAt(info));
+    const all = await ctx.reads.connectionsOf(ctx.scopeAt(info));
     return all.find((c) => c.id === o.connectionId);
   }
 
@@ -30,7 +30,7 @@ export class OrganizationResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.services(ctx.scopeAt(info), { first, after, organization: o });
+    return ctx.reads.services(ctx.scopeAt(info), { first, after, organization: o });
   }
 
   @FieldResolver(() => CustomerConnection)
@@ -42,7 +42,7 @@ export class OrganizationResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.customers(ctx.scopeAt(info), { first, after, search, organization: o });
+    return ctx.reads.customers(ctx.scopeAt(info), { first, after, search, organization: o });
   }
 
   @FieldResolver(() => BookingConnection)
@@ -54,6 +54,6 @@ export class OrganizationResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.bookings(ctx.scopeAt(info), { ...bookingArgs(first, after, filter), organization: o });
+    return ctx.reads.bookings(ctx.scopeAt(info), { ...bookingArgs(first, after, filter), organization: o });
   }
 }

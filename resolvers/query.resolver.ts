@@ -16,12 +16,12 @@ import type { GraphQLContext } from './context.js';
 export class QueryResolver {
   @Query(() => Node, { nullable: true, description: 'Any object by its global ID; null for unknown IDs and IDs of other tenants.' })
   node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.node(ctx.scopeAt(info), id);
+    return ctx.reads.node(ctx.scopeAt(info), id);
   }
 
   @Query(() => [ProviderConnection])
   connections(@Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.connectionsOf(ctx.scopeAt(info));
+    return ctx.reads.connectionsOf(ctx.scopeAt(info));
   }
 
   @Query(() => [Organization])
@@ -30,7 +30,7 @@ export class QueryResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.organizations(ctx.scopeAt(info), providers);
+    return ctx.reads.organizations(ctx.scopeAt(info), providers);
   }
 
   @Query(() => BookingConnection, { description: 'Every connected platform at once, merged and ordered by startsAt.' })
@@ -41,7 +41,7 @@ export class QueryResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.bookings(ctx.scopeAt(info), { ...bookingArgs(first, after, filter) });
+    return ctx.reads.bookings(ctx.scopeAt(info), { ...bookingArgs(first, after, filter) });
   }
 
   @Query(() => CustomerConnection)
@@ -53,7 +53,7 @@ export class QueryResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.customers(ctx.scopeAt(info), { first, after, providers, search });
+    return ctx.reads.customers(ctx.scopeAt(info), { first, after, providers, search });
   }
 
   @Query(() => ServiceConnection)
@@ -64,7 +64,7 @@ export class QueryResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.services(ctx.scopeAt(info), { first, after, providers });
+    return ctx.reads.services(ctx.scopeAt(info), { first, after, providers });
   }
 
   @Query(() => [TimeSlot])
@@ -75,7 +75,7 @@ export class QueryResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.gateway.availability(ctx.scopeAt(info), serviceId, from, to);
+    return ctx.reads.availability(ctx.scopeAt(info), serviceId, from, to);
   }
 
   @Query(() => [WebhookSubscription])

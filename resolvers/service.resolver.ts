@@ -15,6 +15,6 @@ export class ServiceResolver {
 
   @FieldResolver(() => Organization)
   organization(@Root() s: ServiceModel, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.gateway.related(ctx.scopeAt(info), s, 'organizations', s.organizationRef);
+    return ctx.reads.related(ctx.scopeAt(info), s, 'organizations', s.organizationRef);
   }
 }

@@ -1,7 +1,12 @@
 import { registerEnumType } from 'type-graphql';
-import { BookingEventType, BookingStatus, ConnectionStatus, Provider, WebhookMode } from '../src/connectors/provider.js';
+import { BookingEventType, BookingStatus, ConnectionStatus, WebhookMode } from '../src/connectors/enums.js';
+import { PLATFORMS, Provider } from '../src/connectors/platforms.js';
 
-registerEnumType(Provider, { name: 'Provider', description: 'The booking platforms Bookgraph connects to.' });
+registerEnumType(Provider, {
+  name: 'Provider',
+  description: 'The booking platforms Bookgraph connects to.',
+  valuesConfig: Object.fromEntries(PLATFORMS.map((p) => [p.key, { description: p.displayName }])),
+});
 registerEnumType(BookingStatus, { name: 'BookingStatus' });
 registerEnumType(ConnectionStatus, { name: 'ConnectionStatus' });
 registerEnumType(BookingEventType, { name: 'BookingEventType' });

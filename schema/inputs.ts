@@ -19,6 +19,12 @@ export class BookingFilter {
 
 @InputType('ConnectProviderInput')
 export class ConnectProviderInput {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Repair this existing connection (e.g. one in NEEDS_REAUTH) in place instead of making a new one; its records keep their IDs.',
+  })
+  connectionId?: string | null;
+
   @Field(() => Provider)
   provider!: Provider;
 

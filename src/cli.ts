@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
-import { startAllEmulators } from './sandbox/index.js';
 import { startGateway } from './server/gateway-process.js';
+import { runEmulators } from './server/sandbox-mode.js';
 import { openStore } from './store/store.js';
 import { TenantService } from './auth/tenants.js';
 
@@ -39,7 +39,7 @@ async function start(): Promise<void> {
 
 async function sandbox(): Promise<void> {
   const base = Number(process.env.SANDBOX_PORT_BASE ?? 4100);
-  const emulators = await startAllEmulators({ port: base });
+  const emulators = await runEmulators({ port: base });
   process.stdout.write(`${JSON.stringify(emulators.baseUrls)}\n`);
   onSignal(() => emulators.close());
 }

@@ -90,6 +90,8 @@ export type BookingStatus =
   | 'PENDING';
 
 export type ConnectProviderInput = {
+  /** Repair this existing connection (e.g. one in NEEDS_REAUTH) in place instead of making a new one; its records keep their IDs. */
+  connectionId?: InputMaybe<Scalars['ID']['input']>;
   /** Credentials for server-to-server platforms (client id/secret, refresh token, company API key, ...). */
   credentials: Scalars['JSON']['input'];
   provider: Provider;
@@ -163,10 +165,12 @@ export type Money = {
 export type Mutation = {
   __typename?: 'Mutation';
   cancelBooking: Booking;
-  /** Connects a server-to-server platform with credentials, checked with the platform before anything is stored. */
+  /** Connects a server-to-server platform with credentials, checked with the platform before anything is stored. Connecting an account the tenant already has connected updates that connection in place. */
   connectProvider: ProviderConnection;
   createBooking: Booking;
   createCustomer: Customer;
+  /** Removes a connection record that is not ACTIVE (PENDING, ERROR, DISCONNECTED, NEEDS_REAUTH after disconnect); true when removed. */
+  deleteConnection: Scalars['Boolean']['output'];
   disconnectProvider: ProviderConnection;
   /** Starts the consent flow of a platform that connects through a person (OAuth authorization code). */
   startConnection: AuthorizationRequest;
@@ -193,6 +197,11 @@ export type MutationCreateBookingArgs = {
 
 export type MutationCreateCustomerArgs = {
   input: CreateCustomerInput;
+};
+
+
+export type MutationDeleteConnectionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -270,10 +279,15 @@ export type PageInfo = {
 
 /** The booking platforms Bookgraph connects to. */
 export type Provider =
+  /** Appointedd */
   | 'APPOINTEDD'
+  /** bookingtime */
   | 'BOOKINGTIME'
+  /** DaySchedule */
   | 'DAYSCHEDULE'
+  /** OnSched */
   | 'ONSCHED'
+  /** yAppointment */
   | 'YAPPOINTMENT';
 
 /** One tenant's link to one account on one platform, with its own tokens. */

@@ -1,25 +1,10 @@
 import { z } from 'zod';
+import { PLATFORMS, type Provider } from '../connectors/platforms.js';
 
 /**
  * Gateway configuration from environment variables, validated at start-up. A bad value stops
  * start-up with one line naming the variable (see `loadConfig`). `.env.example` lists them all.
  */
-
-const PLATFORM_HOSTS = {
-  DAYSCHEDULE: { api: 'https://api.dayschedule.com', auth: 'https://api.dayschedule.com', sandboxApi: null, sandboxAuth: null },
-  BOOKINGTIME: { api: 'https://api.bookingtime.com', auth: 'https://auth.bookingtime.com', sandboxApi: null, sandboxAuth: null },
-  YAPPOINTMENT: { api: 'https://api.yappointment.com', auth: 'https://yappointment.com', sandboxApi: null, sandboxAuth: null },
-  APPOINTEDD: { api: 'https://json-api.appointedd.com', auth: 'https://json-api.appointedd.com', sandboxApi: null, sandboxAuth: null },
-  ONSCHED: {
-    api: 'https://v3.onsched.com',
-    auth: 'https://v3.onsched.com',
-    sandboxApi: 'https://api-stage.onsched.com',
-    sandboxAuth: 'https://api-stage.onsched.com',
-  },
-} as const;
-
-export type PlatformKey = keyof typeof PLATFORM_HOSTS;
-export const PLATFORM_KEYS = Object.keys(PLATFORM_HOSTS) as PlatformKey[];
 
 const url = z.string().url();
 const optionalUrl = url.optional();
@@ -27,8 +12,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Per platform: `<KEY>_API_URL`, `_AUTH_URL`, `_SANDBOX_API_URL`, `_SANDBOX_AUTH_URL`, `_CLIENT_ID`, `_CLIENT_SECRET`. */
 const platformEnv = Object.fromEntries(
-  PLATFORM_KEYS.flatMap((p) => [
+  PLATFORMS.map((p) => p.key).flatMap((p) => [
     [`${p}_API_URL`, optionalUrl],
     [`${p}_AUTH_URL`, optionalUrl],
     [`${p}_SANDBOX_API_URL`, optionalUrl],
@@ -89,7 +75,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   maxPageSize: number;
   providerTimeoutMs: number;
-  platforms: Record<PlatformKey, PlatformEndpoints>;
+  platforms: Record<Provider, PlatformEndpoints>;
 }
 
 /** Thrown with one human line naming the variable. */
@@ -104,24 +90,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`);
   }
   const e = parsed.data as Env & Record<string, string | undefined>;
-  const platforms = Object.fromEntries(
-    PLATFORM_KEYS.map((p) => {
-      const hosts = PLATFORM_HOSTS[p];
-      const apiUrl = e[`${p}_API_URL`] ?? hosts.api;
-      const authUrl = e[`${p}_AUTH_URL`] ?? hosts.auth;
-      return [
-        p,
-        {
-          apiUrl: trimSlash(apiUrl),
-          authUrl: trimSlash(authUrl),
-          sandboxApiUrl: trimSlash(e[`${p}_SANDBOX_API_URL`] ?? hosts.sandboxApi ?? apiUrl),
-          sandboxAuthUrl: trimSlash(e[`${p}_SANDBOX_AUTH_URL`] ?? hosts.sandboxAuth ?? authUrl),
-          clientId: e[`${p}_CLIENT_ID`],
-          clientSecret: e[`${p}_CLIENT_SECRET`],
-        },
-      ];
-    }),
-  ) as Record<PlatformKey, PlatformEndpoints>;
+  const platforms = {} as Record<Provider, PlatformEndpoints>;
+  for (const { key: p, hosts, sandboxHosts } of PLATFORMS) {
+    const apiUrl = e[`${p}_API_URL`] ?? hosts.api;
+    const authUrl = e[`${p}_AUTH_URL`] ?? hosts.auth;
+    platforms[p] = {
+      apiUrl: trimSlash(apiUrl),
+      authUrl: trimSlash(authUrl),
+      sandboxApiUrl: trimSlash(e[`${p}_SANDBOX_API_URL`] ?? sandboxHosts?.api ?? apiUrl),
+      sandboxAuthUrl: trimSlash(e[`${p}_SANDBOX_AUTH_URL`] ?? sandboxHosts?.auth ?? authUrl),
+      clientId: e[`${p}_CLIENT_ID`],
+      clientSecret: e[`${p}_CLIENT_SECRET`],
+    };
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -143,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** True when any platform has client credentials or an explicit API URL configured. */
 export function hasPlatformConfig(env: NodeJS.ProcessEnv = process.env): boolean {
-  return PLATFORM_KEYS.some((p) => env[`${p}_CLIENT_ID`] || env[`${p}_API_URL`]);
+  return PLATFORMS.some(({ key }) => env[`${key}_CLIENT_ID`] || env[`${key}_API_URL`]);
 }
 
 function trimSlash(s: string): string {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConnectionStatus, type Provider } from '../connectors/provider.js';
+import { ConnectionStatus } from '../connectors/enums.js';
+import type { Provider } from '../connectors/platforms.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
 
@@ -15,6 +16,11 @@ export interface ConnectionRecord {
   label: string | null;
   /** Non-secret settings a connector discovered (organization ids, …). */
   settings: Record<string, unknown>;
+  /**
+   * The platform's identity of what the grant reaches (`Connected.accountId`); null until connected.
+   * One tenant has at most one live connection per provider and account.
+   */
+  accountId?: string | null;
   /** `enc:v1:…` of the credentials JSON (client secrets, dashboard tokens, API keys). */
   sealedCredentials: string | null;
   accessTokenExpiresAt: string | null;
@@ -104,6 +110,20 @@ export class ConnectionRepository {
       await this.store.set(`connection:${id}`, next);
       return next;
     });
+  }
+
+  /** Removes the record and its place in the tenant's index. */
+  async remove(id: string): Promise<void> {
+    const record = await this.get(id);
+    if (!record) return;
+    await this.store.withLock(`tenant:${record.tenantId}:connections`, async () => {
+      const index = (await this.store.get<string[]>(`tenant:${record.tenantId}:connections`)) ?? [];
+      await this.store.set(
+        `tenant:${record.tenantId}:connections`,
+        index.filter((x) => x !== id),
+      );
+    });
+    await this.store.withLock(`connection:${id}`, () => this.store.delete(`connection:${id}`));
   }
 
   credentialsOf<T>(c: ConnectionRecord): T {

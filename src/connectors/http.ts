@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { AccessTokenRejectedError, ProviderError, ProviderResponseError } from './errors.js';
-import type { Provider } from './provider.js';
+import { ProviderError, ProviderResponseError } from './errors.js';
+import { AccessTokenRejectedError } from '../tokens/errors.js';
 
 export interface HttpRequest {
   /** Names the operation in errors and logs (`listBookings`, `token`). */
@@ -24,7 +24,8 @@ export interface HttpResponse {
 }
 
 export interface HttpClientOptions {
-  provider: Provider;
+  /** The platform's key, in errors and messages. */
+  provider: string;
   /** Timeout of one attempt, in ms. */
   timeoutMs: number;
   /** Extra attempts for idempotent calls after a network error or 5xx. */
@@ -42,7 +43,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * classifies the non-2xx ones.
  */
 export class HttpClient {
-  readonly provider: Provider;
+  readonly provider: string;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly maxRetryAfterSeconds: number;
@@ -147,7 +148,7 @@ export function platformNow(headers: Headers, fallbackMs: number): number {
  */
 export function expectOk(
   res: HttpResponse,
-  ctx: { provider: Provider; operation: string; write?: boolean; describe?: (text: string) => string | null },
+  ctx: { provider: string; operation: string; write?: boolean; describe?: (text: string) => string | null },
 ): HttpResponse {
   if (res.status >= 200 && res.status < 300) return res;
   const { provider, operation } = ctx;
@@ -175,7 +176,7 @@ export function expectOk(
 }
 
 /** Parses a JSON body against `schema`; a mismatch is a typed `ProviderResponseError`. */
-export function parseBody<S extends z.ZodType>(res: HttpResponse, schema: S, provider: Provider, operation: string): z.infer<S> {
+export function parseBody<S extends z.ZodType>(res: HttpResponse, schema: S, provider: string, operation: string): z.infer<S> {
   let value: unknown;
   try {
     value = JSON.parse(res.text);

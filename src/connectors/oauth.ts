@@ -1,17 +1,18 @@
-/** What every OAuth-speaking connector shares. */
+import { describeTokenAnswer, type TokenAnswer } from '../tokens/token-answer.js';
+import { ProviderError } from './errors.js';
 
 /**
- * The RFC 6749 §5.2 `error` and `error_description` of a token-endpoint answer (nulls when the
- * body is not such a document).
+ * What every OAuth-speaking connector shares: the ProviderError of a token-endpoint answer that is
+ * neither a token nor a refusal the connector turned into something of its own (a dead grant, bad
+ * input while connecting, a configuration error). `transient` answers (5xx, 429) are
+ * PROVIDER_UNAVAILABLE; everything else PROVIDER_ERROR. See `classifyTokenAnswer`.
  */
-export function oauthError(text: string): { error: string | null; description: string | null } {
-  try {
-    const v = JSON.parse(text) as { error?: unknown; error_description?: unknown };
-    return {
-      error: typeof v.error === 'string' ? v.error : null,
-      description: typeof v.error_description === 'string' ? v.error_description : null,
-    };
-  } catch {
-    return { error: null, description: null };
-  }
+export function tokenEndpointError(provider: string, displayName: string, operation: string, answer: TokenAnswer, endpoint = 'token endpoint'): ProviderError {
+  return new ProviderError(
+    provider,
+    operation,
+    answer.kind === 'transient' ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR',
+    `${displayName} ${endpoint} answered ${answer.kind === 'issued' ? 'HTTP 200' : `HTTP ${answer.status} (${describeTokenAnswer(answer)})`}`,
+    { status: answer.status },
+  );
 }

@@ -1,5 +1,7 @@
 import type { HttpClient } from './http.js';
-import type { BookingEventType, BookingStatus, Provider, WebhookMode } from './provider.js';
+import type { ConnectionTokens } from '../tokens/token-manager.js';
+import type { ConnectorCache } from './cache.js';
+import type { BookingEventType, BookingStatus, WebhookMode } from './enums.js';
 
 /**
  * The unified records a connector produces. `ref` is the connector's own locator of a record
@@ -116,7 +118,6 @@ export interface WebhookCapabilities {
  * `query.after`, so the gateway can merge connections with a keyset cursor and never skip or repeat.
  */
 export interface Connector {
-  readonly provider: Provider;
   listOrganizations(): Promise<UnifiedOrganization[]>;
   listServices(query: ListQuery): Promise<Page<UnifiedService>>;
   listCustomers(query: ListQuery & { search?: string }): Promise<Page<UnifiedCustomer>>;
@@ -145,7 +146,8 @@ export interface Endpoints {
  */
 export interface ConnectorContext<Credentials = unknown, Settings = Record<string, unknown>> {
   connectionId: string;
-  provider: Provider;
+  /** The platform's key (`APPOINTEDD`). */
+  provider: string;
   sandbox: boolean;
   endpoints: Endpoints;
   /** The app's client id/secret from configuration (authorization-code platforms). */
@@ -154,22 +156,33 @@ export interface ConnectorContext<Credentials = unknown, Settings = Record<strin
   /** Non-secret settings discovered at connect time (organization ids, …). */
   settings: Settings;
   http: HttpClient;
-  tokens: import('../tokens/token-manager.js').ConnectionTokens;
+  tokens: ConnectionTokens;
   /** Short-lived cache for reference data, namespaced per connection. */
-  cache: import('./cache.js').ConnectorCache;
+  cache: ConnectorCache;
+}
+
+/**
+ * What connecting discovered: what to store, what to call it, and which account it is. `accountId`
+ * is the platform's stable identity of what the grant reaches (its user, company, client): a second
+ * connection of the same tenant to the same account updates the first instead of duplicating it.
+ */
+export interface Connected<Settings> {
+  settings: Settings;
+  label: string;
+  accountId: string;
 }
 
 /**
  * A platform module: builds connectors and runs the connect step for server-to-server platforms.
  * `connect` validates the credentials against the platform (a real token request) and returns what
- * to store; it throws `ProviderError` with code BAD_USER_INPUT naming what the platform rejected.
+ * to store. A refused grant surfaces as `GrantRevokedError` (the gateway reports it as bad input);
+ * other refusals as `ProviderError` with code BAD_USER_INPUT naming what the platform rejected.
  */
 export interface ConnectorModule<Credentials = unknown, Settings = Record<string, unknown>> {
-  readonly provider: Provider;
   /** Validates `input.credentials` (client input, untrusted) into the stored shape. */
   parseCredentials(input: unknown): Credentials;
   /** Checks the credentials with the platform and discovers settings (organizations, …). */
-  connect?(ctx: ConnectorContext<Credentials, Settings>): Promise<{ settings: Settings; label: string }>;
+  connect?(ctx: ConnectorContext<Credentials, Settings>): Promise<Connected<Settings>>;
   create(ctx: ConnectorContext<Credentials, Settings>): Connector;
   /** Revokes the grant at the platform, where the platform can (disconnect). */
   revoke?(ctx: ConnectorContext<Credentials, Settings>): Promise<void>;
@@ -188,11 +201,11 @@ export interface OAuthCapability<Credentials = unknown, Settings = Record<string
   authorizeUrl(ctx: ConnectorContext<Credentials, Settings>, params: { state: string; redirectUri: string; codeChallenge?: string }): string;
   /**
    * Exchanges the code (with the verifier when PKCE), stores the token set with
-   * `ctx.tokens.put('default', set)` and discovers what was connected. Throws `ProviderError`
+   * `ctx.tokens.put(…)` under a name of its own and discovers what was connected. Throws `ProviderError`
    * (code BAD_USER_INPUT when the platform refused the code or verifier) on failure.
    */
   exchangeCode(
     ctx: ConnectorContext<Credentials, Settings>,
     params: { code: string; redirectUri: string; codeVerifier?: string },
-  ): Promise<{ settings: Settings; label: string }>;
+  ): Promise<Connected<Settings>>;
 }

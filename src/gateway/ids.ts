@@ -1,4 +1,4 @@
-import { type Provider, PROVIDERS } from '../connectors/provider.js';
+import { isProvider, type Provider } from '../connectors/platforms.js';
 
 /** The node types a global ID can name. */
 export type NodeType = 'Organization' | 'Service' | 'Customer' | 'Booking' | 'ProviderConnection' | 'WebhookSubscription';
@@ -28,9 +28,9 @@ export function decodeId(value: string): GlobalId | null {
     const parts = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
     if (!Array.isArray(parts) || parts.length !== 5 || parts[0] !== 'bg1') return null;
     const [, type, provider, connectionId, ref] = parts as string[];
-    if (!NODE_TYPES.includes(type as NodeType) || !(PROVIDERS as string[]).includes(provider)) return null;
+    if (!NODE_TYPES.includes(type as NodeType) || !isProvider(provider)) return null;
     if (typeof connectionId !== 'string' || typeof ref !== 'string') return null;
-    return { type: type as NodeType, provider: provider as Provider, connectionId, ref };
+    return { type: type as NodeType, provider, connectionId, ref };
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import type { Provider } from '../connectors/provider.js';
+import type { Provider } from '../connectors/platforms.js';
 import type { UnifiedBooking, UnifiedCustomer, UnifiedOrganization, UnifiedService, UnifiedTimeSlot } from '../connectors/types.js';
 
 /** Where a unified record came from; every model the resolvers see carries it. */

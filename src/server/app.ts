@@ -9,12 +9,14 @@ import { topics } from '../../resolvers/subscription.resolver.js';
 import { TenantService, type Tenant } from '../auth/tenants.js';
 import type { Config } from '../config/config.js';
 import { ConnectionRepository, type ConnectionRecord } from '../connections/connections.js';
-import { ConnectionStatus } from '../connectors/provider.js';
-import { connectorModules } from '../connectors/registry.js';
+import { ConnectionStatus } from '../connectors/enums.js';
 import { type EventBus, MemoryEventBus } from '../events/bus.js';
 import { ConnectorHub } from '../gateway/connector-hub.js';
-import { Gateway, type ProviderFailure } from '../gateway/gateway.js';
-import { OAuthFlow } from '../gateway/oauth-flow.js';
+import { ConsentFlow } from '../gateway/consent.js';
+import { ConnectionLifecycle } from '../gateway/lifecycle.js';
+import { Reads } from '../gateway/reads.js';
+import { type ProviderFailure, TenantConnections } from '../gateway/request-scope.js';
+import { Writes } from '../gateway/writes.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
 import { TokenManager } from '../tokens/token-manager.js';
@@ -30,8 +32,11 @@ export interface Services {
   connections: ConnectionRepository;
   tokens: TokenManager;
   hub: ConnectorHub;
-  gateway: Gateway;
-  oauth: OAuthFlow;
+  scopes: TenantConnections;
+  reads: Reads;
+  writes: Writes;
+  lifecycle: ConnectionLifecycle;
+  consent: ConsentFlow;
   events: EventBus;
   log: Logger;
 }
@@ -42,11 +47,12 @@ export function createServices(config: Config, store: Store, box: SecretBox, log
   const connections = new ConnectionRepository(store, box);
   const publishStatus = (c: ConnectionRecord) => events.publish(topics.connectionStatus(c.tenantId), c);
   const tokens = new TokenManager(store, box, {
-    async onRenewed(connectionId, name, set) {
+    async onRenewed(connectionId, summary) {
+      // A grant obtained while connecting has no record yet: `update` then does nothing, and the
+      // lifecycle writes these fields when it stores the record.
       await connections.update(connectionId, () => ({
-        lastRefreshedAt: new Date(set.obtainedAt).toISOString(),
-        // Connectors name long-lived grant tokens `refresh`; every other name is an access token.
-        ...(name !== 'refresh' && set.expiresAt ? { accessTokenExpiresAt: new Date(set.expiresAt).toISOString() } : {}),
+        lastRefreshedAt: summary.lastRefreshedAt === null ? null : new Date(summary.lastRefreshedAt).toISOString(),
+        accessTokenExpiresAt: summary.accessTokenExpiresAt === null ? null : new Date(summary.accessTokenExpiresAt).toISOString(),
       }));
     },
     async onGrantRevoked(connectionId, reason) {
@@ -57,17 +63,21 @@ export function createServices(config: Config, store: Store, box: SecretBox, log
       if (updated) publishStatus(updated);
     },
   });
-  const hub = new ConnectorHub(config, connections, tokens, connectorModules);
-  const gateway = new Gateway({ store, connections, hub, tokens, maxPageSize: config.maxPageSize, onConnectionChanged: publishStatus });
-  const oauth = new OAuthFlow({
+  const hub = new ConnectorHub(config, connections, tokens);
+  const scopes = new TenantConnections({ connections, hub });
+  const reads = new Reads({ scopes, maxPageSize: config.maxPageSize });
+  const writes = new Writes({ store, scopes });
+  const lifecycle = new ConnectionLifecycle({ connections, hub, tokens, onChanged: publishStatus });
+  const consent = new ConsentFlow({
     store,
     box,
     connections,
     hub,
+    lifecycle,
     publicUrl: () => config.publicUrl ?? `http://127.0.0.1:${config.port}`,
     onConnectionChanged: publishStatus,
   });
-  return { config, store, box, tenants, connections, tokens, hub, gateway, oauth, events, log };
+  return { config, store, box, tenants, connections, tokens, hub, scopes, reads, writes, lifecycle, consent, events, log };
 }
 
 interface RecordedFailure {
@@ -78,11 +88,13 @@ interface RecordedFailure {
 /** Per-request context: the tenant, and failures collected for `errors`. */
 export function createContext(services: Services, tenant: Tenant): GraphQLContext & { failures: RecordedFailure[] } {
   const failures: RecordedFailure[] = [];
-  const base = services.gateway.newScope(tenant, () => undefined);
+  const base = services.scopes.newScope(tenant, () => undefined);
   return {
     tenant,
-    gateway: services.gateway,
-    oauth: services.oauth,
+    reads: services.reads,
+    writes: services.writes,
+    lifecycle: services.lifecycle,
+    consent: services.consent,
     events: services.events,
     failures,
     scopeAt(info: GraphQLResolveInfo) {

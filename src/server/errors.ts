@@ -1,21 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-
-const KNOWN_CODES = new Set([
-  'UNAUTHENTICATED',
-  'BAD_USER_INPUT',
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'NEEDS_REAUTH',
-  'PROVIDER_UNAVAILABLE',
-  'PROVIDER_ERROR',
-  'NOT_IMPLEMENTED',
-]);
+import { isErrorCode } from '../errors/codes.js';
 
 /** Extensions a client may see; everything else (stack traces, exceptions, internals) is dropped. */
 const SAFE_EXTENSIONS = ['code', 'provider', 'connectionId', 'retryAfterSeconds'];
@@ -25,8 +9,8 @@ const SAFE_EXTENSIONS = ['code', 'provider', 'connectionId', 'retryAfterSeconds'
  * generic INTERNAL_SERVER_ERROR (logged with its detail server-side), never sends a stack trace.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, log?: (err: unknown) => void): GraphQLFormattedError {
-  const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-  if (!KNOWN_CODES.has(code)) {
+  const code = formatted.extensions?.code;
+  if (!isErrorCode(code) || code === 'INTERNAL_SERVER_ERROR') {
     log?.(error);
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }

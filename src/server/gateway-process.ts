@@ -1,22 +1,21 @@
 import 'reflect-metadata';
 import type { Logger } from 'pino';
-import { type Config, hasPlatformConfig, type PlatformKey } from '../config/config.js';
-import { startAllEmulators } from '../sandbox/index.js';
-import { PLATFORMS, type Platform } from '../sandbox/framework/types.js';
+import { type Config, hasPlatformConfig } from '../config/config.js';
+import type { PlatformSlug } from '../connectors/platforms.js';
 import { dataDirOf, loadSecretBox } from '../store/keys.js';
 import { openStore, type Store } from '../store/store.js';
 import { createServices, type Services } from './app.js';
 import { startHttp } from './http.js';
 import { oauthCallbackRoute } from './oauth-routes.js';
 import { createLogger } from './logger.js';
-import { setUpDemoTenant } from './sandbox-mode.js';
+import { startSandbox } from './sandbox-mode.js';
 
 export interface RunningGateway {
   url: string;
   services: Services;
   sandbox: boolean;
   /** Emulator origins in sandbox mode. */
-  emulators: Partial<Record<Platform, string>>;
+  emulators: Partial<Record<PlatformSlug, string>>;
   /** The demo tenant's API key in sandbox mode. */
   demoApiKey: string | null;
   close(): Promise<void>;
@@ -43,39 +42,19 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
     const graphiqlHeaders: Record<string, string> = {};
     const http = await startHttp(services, config.port, config.host, {
       graphiqlHeaders: sandbox ? graphiqlHeaders : undefined,
-      routes: [oauthCallbackRoute(services.oauth)],
+      routes: [oauthCallbackRoute(services.consent)],
     });
     cleanups.unshift(() => http.close());
     // OAuth redirect URIs and webhook URLs need the public origin; with PORT=0 it is known only now.
     config.publicUrl ??= http.url;
 
-    const emulators: Partial<Record<Platform, string>> = {};
+    let emulators: Partial<Record<PlatformSlug, string>> = {};
     let demoApiKey: string | null = null;
     if (sandbox) {
-      const started = await startAllEmulators({
-        port: config.sandboxPortBase,
-        rateLimits: config.sandboxRateLimits,
-        redirectUris: PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p}`),
-      });
+      const started = await startSandbox(services, opts.env ?? process.env);
       cleanups.splice(cleanups.length - 1, 0, () => started.close());
-      for (const [platform, origin] of Object.entries(started.baseUrls)) {
-        const key = platform.toUpperCase() as PlatformKey;
-        // Explicitly configured URLs win (e.g. an emulator a test runs itself, outliving this gateway).
-        if (explicitUrls(key, opts.env ?? process.env)) continue;
-        emulators[platform as Platform] = origin;
-        const app = await appCredentials(origin);
-        const current = config.platforms[key];
-        config.platforms[key] = {
-          ...current,
-          apiUrl: origin,
-          authUrl: origin,
-          sandboxApiUrl: origin,
-          sandboxAuthUrl: origin,
-          clientId: current.clientId ?? app.clientId,
-          clientSecret: current.clientSecret ?? app.clientSecret,
-        };
-      }
-      demoApiKey = await setUpDemoTenant(services, emulators, config.demoApiKey);
+      emulators = started.emulators;
+      demoApiKey = started.demoApiKey;
       graphiqlHeaders.Authorization = `Bearer ${demoApiKey}`;
     }
     return {
@@ -92,16 +71,4 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
     for (const c of cleanups) await c().catch(() => undefined);
     throw err;
   }
-}
-
-/** The app's client id and secret an emulator's dashboard hands out (README §7), when it has them. */
-async function appCredentials(origin: string): Promise<{ clientId?: string; clientSecret?: string }> {
-  const res = await fetch(`${origin}/__sandbox/credentials`);
-  const c = (await res.json()) as { client_id?: unknown; client_secret?: unknown };
-  return typeof c.client_id === 'string' && typeof c.client_secret === 'string' ? { clientId: c.client_id, clientSecret: c.client_secret } : {};
-}
-
-/** Whether `<PLATFORM>_API_URL` or `<PLATFORM>_SANDBOX_API_URL` is set. */
-function explicitUrls(key: PlatformKey, env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env[`${key}_API_URL`] || env[`${key}_SANDBOX_API_URL`]);
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { providerFromSlug } from '../connectors/provider.js';
-import type { OAuthFlow } from '../gateway/oauth-flow.js';
+import { platformBySlug } from '../connectors/platforms.js';
+import type { ConsentFlow } from '../gateway/consent.js';
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -14,13 +14,13 @@ export function callbackPage(title: string, message: string): string {
 }
 
 /** `GET /oauth/callback/<provider>`: the redirect URI registered with each consent platform. */
-export function oauthCallbackRoute(flow: OAuthFlow) {
+export function oauthCallbackRoute(flow: ConsentFlow) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const m = /^\/oauth\/callback\/([a-z]+)$/.exec(url.pathname);
     if (!m || req.method !== 'GET') return false;
-    const provider = providerFromSlug(m[1]);
-    const outcome = provider
-      ? await flow.complete(provider, url.searchParams)
+    const platform = platformBySlug(m[1]);
+    const outcome = platform
+      ? await flow.complete(platform.key, url.searchParams)
       : { status: 404, title: 'Unknown platform', message: 'There is no such platform.' };
     res.writeHead(outcome.status, {
       'content-type': 'text/html; charset=utf-8',

@@ -1,29 +1,80 @@
-import { ConnectionStatus, Provider, providerFromSlug } from '../connectors/provider.js';
-import type { Platform } from '../sandbox/framework/types.js';
 import type { Tenant } from '../auth/tenants.js';
+import type { Config } from '../config/config.js';
 import type { ConnectionRecord } from '../connections/connections.js';
+import { ConnectionStatus } from '../connectors/enums.js';
+import { PLATFORMS, type PlatformSlug, type Provider } from '../connectors/platforms.js';
 import type { Services } from './app.js';
+
+/**
+ * Sandbox mode, the embedded default: the one place production code reaches the emulators
+ * (`src/sandbox/`), and only through `import()` when sandbox mode is on, so a production gateway
+ * never loads them. It starts them, points each platform's configured URLs at its emulator
+ * (configuration only: connectors are unchanged) and connects a demo tenant to every platform.
+ */
+export async function startSandbox(
+  services: Services,
+  env: NodeJS.ProcessEnv,
+): Promise<{ emulators: Partial<Record<PlatformSlug, string>>; demoApiKey: string; close(): Promise<void> }> {
+  const { config } = services;
+  const started = await runEmulators({
+    port: config.sandboxPortBase,
+    rateLimits: config.sandboxRateLimits,
+    redirectUris: PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p.slug}`),
+  });
+  try {
+    const emulators: Partial<Record<PlatformSlug, string>> = {};
+    for (const { key, slug } of PLATFORMS) {
+      const origin = started.baseUrls[slug];
+      // Explicitly configured URLs win (e.g. an emulator a test runs itself, outliving this gateway).
+      if (!origin || env[`${key}_API_URL`] || env[`${key}_SANDBOX_API_URL`]) continue;
+      emulators[slug] = origin;
+      pointAt(config, key, origin, await dashboard(origin));
+    }
+    const demoApiKey = await setUpDemoTenant(services, emulators, config.demoApiKey);
+    return { emulators, demoApiKey, close: started.close };
+  } catch (err) {
+    await started.close();
+    throw err;
+  }
+}
+
+/** Starts every emulator (`bookgraph sandbox`, or sandbox mode); ports B+1, B+2, … for a base B > 0. */
+export async function runEmulators(options: { port?: number; rateLimits?: boolean; redirectUris?: string[] }) {
+  const { startAllEmulators } = await import('../sandbox/index.js');
+  return startAllEmulators(options);
+}
+
+/** The platform's URLs and (when not configured) app credentials become the emulator's. */
+function pointAt(config: Config, key: Provider, origin: string, dash: Record<string, unknown>): void {
+  const current = config.platforms[key];
+  const app = typeof dash.client_id === 'string' && typeof dash.client_secret === 'string' ? { clientId: dash.client_id, clientSecret: dash.client_secret } : {};
+  config.platforms[key] = {
+    ...current,
+    apiUrl: origin,
+    authUrl: origin,
+    sandboxApiUrl: origin,
+    sandboxAuthUrl: origin,
+    clientId: current.clientId ?? app.clientId,
+    clientSecret: current.clientSecret ?? app.clientSecret,
+  };
+}
+
+/** What an emulator's dashboard hands out (`GET /__sandbox/credentials`). */
+async function dashboard(origin: string): Promise<Record<string, any>> {
+  const res = await fetch(`${origin}/__sandbox/credentials`);
+  return (await res.json()) as Record<string, any>;
+}
 
 const DEMO_TENANT = 'demo';
 const DEMO_KEY_RECORD = 'sandbox:demo-api-key';
-
-/**
- * How the demo tenant connects to each emulator: the emulator's `/__sandbox/credentials` (its
- * "dashboard") turned into `connectProvider` credentials. Only sandbox mode uses this table.
- */
-const DEMO_CREDENTIALS: Partial<Record<Provider, (creds: Record<string, any>) => unknown>> = {
-  [Provider.APPOINTEDD]: (c) => ({ clientId: c.client_id, clientSecret: c.client_secret }),
-  [Provider.BOOKINGTIME]: (c) => ({ clientId: c.client_id, clientSecret: c.client_secret, appId: c.app_id }),
-  [Provider.ONSCHED]: (c) => ({ refreshToken: c.refresh_token, companyApiKeys: c.companies.map((k: { api_key: string }) => k.api_key) }),
-};
 
 /**
  * Creates (or reuses) the demo tenant and connects it to every emulator whose platform has a
  * connector, reusing connections that are still ACTIVE (so a restart keeps them, tokens included).
  * Returns the demo API key (DEMO_API_KEY when set; else generated once and kept encrypted).
  */
-export async function setUpDemoTenant(services: Services, emulators: Partial<Record<Platform, string>>, fixedKey?: string): Promise<string> {
-  const { tenants, store, box, gateway, connections, log } = services;
+async function setUpDemoTenant(services: Services, emulators: Partial<Record<PlatformSlug, string>>, fixedKey?: string): Promise<string> {
+  const { tenants, store, box, lifecycle, connections, log } = services;
   let tenant = await tenants.findByName(DEMO_TENANT);
   let apiKey = fixedKey ?? null;
   if (!apiKey) {
@@ -45,13 +96,12 @@ export async function setUpDemoTenant(services: Services, emulators: Partial<Rec
   // tokens they no longer know. A connection that still works is kept as it is; one whose grant is
   // gone is re-granted in place (same connection id), the way a person would reconnect it.
   const existing = (await connections.listForTenant(tenant.id)).filter((c) => c.status !== ConnectionStatus.DISCONNECTED);
-  for (const [platform, origin] of Object.entries(emulators)) {
-    const provider = providerFromSlug(platform);
-    const module = provider ? services.hub.module(provider) : undefined;
-    if (!provider || !module) continue;
+  for (const { key: provider, slug, module, demoCredentials } of PLATFORMS) {
+    const origin = emulators[slug];
+    if (!origin) continue;
     let current = existing.find((c) => c.provider === provider);
     if (current?.status === ConnectionStatus.ACTIVE) {
-      const problem = await gateway.probe(current);
+      const problem = await lifecycle.probe(current);
       if (!problem) continue;
       current = (await connections.get(current.id)) ?? current;
       if (problem.code !== 'NEEDS_REAUTH') {
@@ -63,14 +113,11 @@ export async function setUpDemoTenant(services: Services, emulators: Partial<Rec
       if (module.oauth) {
         const connection = await consentAsDemoUser(services, tenant, provider, current);
         log.info({ provider, status: connection?.status }, 'demo tenant connected through the emulator consent page');
-        continue;
+      } else if (demoCredentials) {
+        const credentials = demoCredentials(await dashboard(origin));
+        await lifecycle.connect(tenant, { provider, credentials, sandbox: true }, { replace: current });
+        log.info({ provider }, 'demo tenant connected to the emulator');
       }
-      const toCredentials = DEMO_CREDENTIALS[provider];
-      if (!toCredentials) continue;
-      const res = await fetch(`${origin}/__sandbox/credentials`);
-      const creds = (await res.json()) as Record<string, unknown>;
-      await gateway.connectProvider(tenant, { provider, credentials: toCredentials(creds), sandbox: true }, { replace: current });
-      log.info({ provider }, 'demo tenant connected to the emulator');
     } catch (err) {
       log.warn({ provider, err: (err as Error).message }, 'could not connect the demo tenant');
     }
@@ -84,7 +131,7 @@ export async function setUpDemoTenant(services: Services, emulators: Partial<Rec
  * `decision=allow`) and hand the redirect's parameters to the gateway's callback handler.
  */
 async function consentAsDemoUser(services: Services, tenant: Tenant, provider: Provider, reauthorize?: ConnectionRecord) {
-  const { authorizeUrl } = await services.oauth.start(tenant, provider, true, { reauthorize });
+  const { authorizeUrl } = await services.consent.start(tenant, provider, true, { reauthorize });
   const page = await fetch(authorizeUrl, { redirect: 'manual' });
   const html = await page.text();
   const form = /<form[^>]*id="consent-form"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
@@ -102,7 +149,7 @@ async function consentAsDemoUser(services: Services, tenant: Tenant, provider: P
   });
   const location = decided.headers.get('location');
   if (!location) throw new Error(`the ${provider} consent page did not redirect (HTTP ${decided.status})`);
-  const outcome = await services.oauth.complete(provider, new URL(location).searchParams);
+  const outcome = await services.consent.complete(provider, new URL(location).searchParams);
   return outcome.connection;
 }
 

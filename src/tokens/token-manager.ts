@@ -1,12 +1,18 @@
-import { AccessTokenRejectedError, GrantRevokedError } from '../connectors/errors.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
+import { AccessTokenRejectedError, GrantRevokedError } from './errors.js';
 
 /**
  * A token set as a platform issued it. Times are epoch milliseconds on the gateway's clock.
  * Stored encrypted, whole, under `token:<connectionId>:<name>`.
  */
 export interface TokenSet {
+  /**
+   * What the set is: `access` (it authorizes API calls; the default) or `grant` (a long-lived token
+   * that only obtains access tokens, such as bookingtime's refresh token). Stamped by the manager
+   * from the strategy that obtained it, so nothing outside a connector reads token names.
+   */
+  kind?: TokenKind;
   accessToken: string;
   /** When the access token stops working; null when the platform gives no expiry. */
   expiresAt: number | null;
@@ -17,16 +23,29 @@ export interface TokenSet {
   meta?: Record<string, unknown>;
 }
 
+export type TokenKind = 'grant' | 'access';
+
+/** What the gateway shows of a connection's tokens (ProviderConnection.lastRefreshedAt, accessTokenExpiresAt). */
+export interface TokenSummary {
+  /** When any token of the connection was last obtained, epoch ms; null when it holds none. */
+  lastRefreshedAt: number | null;
+  /** The latest expiry of its access tokens (not grants), epoch ms; null when none expires. */
+  accessTokenExpiresAt: number | null;
+}
+
 /** The grant logic a connector plugs in for one kind of token. */
 export interface TokenStrategy {
+  /** `access` (default) or `grant`: see `TokenSet.kind`. */
+  kind?: TokenKind;
   /** Renew this many seconds before `expiresAt` (covers clock skew and in-flight requests). */
   marginSeconds: number;
   /**
-   * Obtains a new token set from the platform. `current` is the stored set (stale or not) or null.
+   * Obtains a new token set from the platform. `current` is the stored set (stale or not) or null;
+   * `now` is the manager's clock (epoch ms), which stamps `obtainedAt` and `expiresAt`.
    * Throws `GrantRevokedError` when the platform refuses the grant itself; anything else is
    * treated as a transient failure and leaves the stored set untouched.
    */
-  obtain(current: TokenSet | null): Promise<TokenSet>;
+  obtain(current: TokenSet | null, now: () => number): Promise<TokenSet>;
 }
 
 /** True when `set` can be used at `nowMs` without renewing (pure; STYLE: decisions apart from I/O). */
@@ -37,8 +56,8 @@ export function isUsable(set: TokenSet | null | undefined, nowMs: number, margin
 }
 
 export interface TokenHooks {
-  /** A new set was stored for `name` (update the connection's lastRefreshedAt / expiry). */
-  onRenewed(connectionId: string, name: string, set: TokenSet): Promise<void>;
+  /** A new set was stored (update the connection's lastRefreshedAt / expiry from `summary`). */
+  onRenewed(connectionId: string, summary: TokenSummary): Promise<void>;
   /** The platform refused the grant: the connection needs a person to connect again. */
   onGrantRevoked(connectionId: string, reason: string): Promise<void>;
 }
@@ -56,6 +75,10 @@ export interface ConnectionTokens {
   put(name: string, set: TokenSet): Promise<void>;
   /** The stored set, usable or not, or null. */
   peek(name: string): Promise<TokenSet | null>;
+  /** Times of the connection's tokens, whatever their names. */
+  summary(): Promise<TokenSummary>;
+  /** The manager's clock, epoch ms (the one strategies get). */
+  now(): number;
   /** Forgets every token of the connection (disconnect). */
   clear(): Promise<void>;
 }
@@ -84,6 +107,8 @@ export class TokenManager {
       use: (name, strategy, call) => this.use(connectionId, name, strategy, call),
       put: (name, set) => this.write(connectionId, name, set),
       peek: (name) => this.read(connectionId, name),
+      summary: () => this.summary(connectionId),
+      now: () => this.now(),
       clear: () => this.clear(connectionId),
     };
   }
@@ -143,7 +168,7 @@ export class TokenManager {
     const key = this.key(connectionId, name);
     let next: TokenSet;
     try {
-      next = await strategy.obtain(stored);
+      next = await strategy.obtain(stored, this.now);
     } catch (err) {
       if (!(err instanceof GrantRevokedError)) throw err;
       // Another holder (another instance without a shared lock, or a crash-recovered write) may have
@@ -155,7 +180,7 @@ export class TokenManager {
           return reread;
         }
         try {
-          next = await strategy.obtain(reread);
+          next = await strategy.obtain(reread, this.now);
         } catch (again) {
           if (again instanceof GrantRevokedError) await this.hooks.onGrantRevoked(connectionId, again.reason);
           throw again;
@@ -166,8 +191,9 @@ export class TokenManager {
         throw err;
       }
     }
-    await this.write(connectionId, name, next);
-    return next;
+    const stamped = { ...next, kind: strategy.kind ?? 'access' };
+    await this.write(connectionId, name, stamped);
+    return stamped;
   }
 
   private async write(connectionId: string, name: string, set: TokenSet): Promise<void> {
@@ -176,7 +202,31 @@ export class TokenManager {
     const index = (await this.store.get<string[]>(`tokens:${connectionId}`)) ?? [];
     if (!index.includes(name)) await this.store.set(`tokens:${connectionId}`, [...index, name]);
     this.memory.set(key, set);
-    await this.hooks.onRenewed(connectionId, name, set);
+    await this.hooks.onRenewed(connectionId, await this.summary(connectionId));
+  }
+
+  /** See `TokenSummary`; reads every stored set of the connection. */
+  async summary(connectionId: string): Promise<TokenSummary> {
+    const names = (await this.store.get<string[]>(`tokens:${connectionId}`)) ?? [];
+    const sets = (await Promise.all(names.map((n) => this.read(connectionId, n)))).filter((t): t is TokenSet => !!t);
+    const obtained = sets.map((t) => t.obtainedAt);
+    const expiries = sets.filter((t) => t.kind !== 'grant' && t.expiresAt !== null).map((t) => t.expiresAt as number);
+    return {
+      lastRefreshedAt: obtained.length ? Math.max(...obtained) : null,
+      accessTokenExpiresAt: expiries.length ? Math.max(...expiries) : null,
+    };
+  }
+
+  /**
+   * Moves every token of `fromId` to `toId`, replacing what `toId` held (a second consent for an
+   * account that is already connected lands on the existing connection).
+   */
+  async move(fromId: string, toId: string): Promise<void> {
+    const names = (await this.store.get<string[]>(`tokens:${fromId}`)) ?? [];
+    const sets = await Promise.all(names.map(async (n) => [n, await this.read(fromId, n)] as const));
+    await this.clear(toId);
+    for (const [name, set] of sets) if (set) await this.write(toId, name, set);
+    await this.clear(fromId);
   }
 
   private async read(connectionId: string, name: string): Promise<TokenSet | null> {
@@ -186,7 +236,7 @@ export class TokenManager {
     return this.box.openJson<TokenSet>(sealed, key);
   }
 
-  private async clear(connectionId: string): Promise<void> {
+  async clear(connectionId: string): Promise<void> {
     const names = (await this.store.get<string[]>(`tokens:${connectionId}`)) ?? [];
     for (const name of names) {
       const key = this.key(connectionId, name);

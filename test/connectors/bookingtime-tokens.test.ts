@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BookingtimeAuth, organizationTokenName } from '../../src/connectors/bookingtime/auth.js';
 import { HttpClient } from '../../src/connectors/http.js';
-import { Provider } from '../../src/connectors/provider.js';
+import { Provider } from '../../src/connectors/platforms.js';
 import { startEmulator } from '../../src/sandbox/index.js';
 import { SecretBox } from '../../src/store/secret-box.js';
 import { openStore } from '../../src/store/store.js';
@@ -170,7 +170,7 @@ describe('bookingtime connector: tokens', () => {
     ]) {
       const r = await connect(gw.url, apiKey, 'BOOKINGTIME', credentials);
       expect(r.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-      expect(r.body.errors?.[0].message).toMatch(/bookingtime rejected the client credentials \(invalid_client\)/);
+      expect(r.body.errors?.[0].message).toMatch(/bookingtime rejected the client id or secret \(invalid_client/);
       expect(r.body.errors?.[0].message).not.toContain('wrong-secret');
     }
     const missing = await connect(gw.url, apiKey, 'BOOKINGTIME', { clientId: c.client_id });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildAuthorizeUrl } from '../../src/connectors/dayschedule/auth.js';
 import { describeError } from '../../src/connectors/dayschedule/client.js';
-import { dayscheduleModule } from '../../src/connectors/dayschedule/index.js';
+import { dayschedule } from '../../src/connectors/dayschedule/index.js';
 import {
   bookingStatus,
   eventTypeOf,
@@ -16,7 +16,7 @@ import {
   toTimeSlots,
 } from '../../src/connectors/dayschedule/mapping.js';
 import { bookingSchema, contactSchema, pageSchema, resourceSchema, userSchema } from '../../src/connectors/dayschedule/schemas.js';
-import { BookingStatus } from '../../src/connectors/provider.js';
+import { BookingStatus } from '../../src/connectors/enums.js';
 
 // The contract's own example records (dayschedule.md §3), parsed like the client parses them.
 const user = userSchema.parse({
@@ -208,7 +208,7 @@ describe('dayschedule mapping (contract §6)', () => {
   });
 
   it('asks for consent with client_id, redirect_uri, response_type=code and state only (no PKCE, no scope)', () => {
-    expect(dayscheduleModule.oauth?.pkce).toBe(false);
+    expect(dayschedule.module.oauth?.pkce).toBe(false);
     const u = new URL(buildAuthorizeUrl('https://api.dayschedule.com', 'ds_x', { state: 's t', redirectUri: 'https://gw.example/oauth/callback/dayschedule' }));
     expect(u.origin + u.pathname).toBe('https://api.dayschedule.com/v1/oauth2/authorize');
     expect(Object.fromEntries(u.searchParams)).toEqual({
@@ -217,6 +217,6 @@ describe('dayschedule mapping (contract §6)', () => {
       response_type: 'code',
       state: 's t',
     });
-    expect(dayscheduleModule.parseCredentials({})).toEqual({});
+    expect(dayschedule.module.parseCredentials({})).toEqual({});
   });
 });

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshTokenStrategy } from '../../src/connectors/dayschedule/auth.js';
 import { dayscheduleProvider } from '../../src/connectors/dayschedule/provider.js';
-import { GrantRevokedError } from '../../src/connectors/errors.js';
+import { GrantRevokedError } from '../../src/tokens/errors.js';
 import { HttpClient } from '../../src/connectors/http.js';
-import { Provider } from '../../src/connectors/provider.js';
+import { Provider } from '../../src/connectors/platforms.js';
 import { startEmulator } from '../../src/sandbox/index.js';
 import { SecretBox } from '../../src/store/secret-box.js';
 import { openStore } from '../../src/store/store.js';
@@ -131,8 +131,8 @@ describe('dayschedule token renewal', () => {
 
       // A refresh token the platform no longer knows is a revoked grant, not a transient error.
       await sandbox(emu.baseUrl, 'revoke-all', {});
-      await expect(strategy.obtain(await tokens.peek('default'))).rejects.toBeInstanceOf(GrantRevokedError);
-      await expect(strategy.obtain(null)).rejects.toBeInstanceOf(GrantRevokedError);
+      await expect(strategy.obtain(await tokens.peek('default'), Date.now)).rejects.toBeInstanceOf(GrantRevokedError);
+      await expect(strategy.obtain(null, Date.now)).rejects.toBeInstanceOf(GrantRevokedError);
     } finally {
       await emu.close();
     }
@@ -164,7 +164,7 @@ describe('dayschedule revoked grant', () => {
     expect(mid.token.refresh_token - before.token.refresh_token).toBe(1);
     expect(mid.unauthorized - before.unauthorized).toBe(1);
 
-    const conns = await gql(gw.url, tenant.apiKey, '{ connections { provider status statusReason } }');
+    const conns = await gql(gw.url, tenant.apiKey, '{ connections { id provider status statusReason } }');
     const dsConn = conns.body.data.connections.find((c: any) => c.provider === 'DAYSCHEDULE');
     expect(dsConn.status).toBe('NEEDS_REAUTH');
     expect(dsConn.statusReason).toMatch(/disconnected in DaySchedule.*connect DaySchedule again/);
@@ -180,14 +180,10 @@ describe('dayschedule revoked grant', () => {
       `[figures] revoke-all: refresh_token +${mid.token.refresh_token - before.token.refresh_token}, 401 +${mid.unauthorized - before.unauthorized}; after NEEDS_REAUTH: API calls +${after.api - mid.api}`,
     );
 
-    // A person consents again: a new ACTIVE connection answers.
+    // A person consents again for the same organization: the connection is repaired in place (same
+    // ID, ACTIVE again), not duplicated.
     await connectDaySchedule(gw.url, tenant.apiKey, 1117);
-    const fresh = await gql(gw.url, tenant.apiKey, '{ connections { provider status } }');
-    expect(
-      fresh.body.data.connections
-        .filter((c: any) => c.provider === 'DAYSCHEDULE')
-        .map((c: any) => c.status)
-        .sort(),
-    ).toEqual(['ACTIVE', 'NEEDS_REAUTH']);
+    const fresh = await gql(gw.url, tenant.apiKey, '{ connections { id provider status } }');
+    expect(fresh.body.data.connections.filter((c: any) => c.provider === 'DAYSCHEDULE')).toEqual([{ id: dsConn.id, provider: 'DAYSCHEDULE', status: 'ACTIVE' }]);
   });
 });

@@ -17,7 +17,7 @@ import {
   toTimeSlots,
 } from '../../src/connectors/onsched/mapping.js';
 import { appointmentSchema, availabilitySchema, companySchema, customerSchema, serviceSchema } from '../../src/connectors/onsched/schemas.js';
-import { BookingStatus } from '../../src/connectors/provider.js';
+import { BookingStatus } from '../../src/connectors/enums.js';
 
 /** The contract's own example records (shared/providers/onsched.md §3). */
 const HARBOR = 'f8dc03c7-b8dc-43f6-9ae9-8c557b2e9013';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BookingStatus } from '../../src/connectors/provider.js';
-import { oauthError } from '../../src/connectors/oauth.js';
+import { BookingStatus } from '../../src/connectors/enums.js';
+import { oauthError } from '../../src/tokens/token-answer.js';
 import { buildAuthorizeUrl, tokenSetFrom } from '../../src/connectors/yappointment/auth.js';
 import { describeError, missingScope } from '../../src/connectors/yappointment/client.js';
 import { bookingFilter, pageSettled } from '../../src/connectors/yappointment/index.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { oauthError } from '../oauth.js';
-import { GrantRevokedError, ProviderError } from '../errors.js';
+import { oauthError } from '../../tokens/token-answer.js';
+import { ProviderError } from '../errors.js';
+import { GrantRevokedError } from '../../tokens/errors.js';
 import { type HttpClient, parseBody } from '../http.js';
-import { Provider } from '../provider.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { appointeddProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
@@ -41,14 +41,14 @@ export function clientCredentialsStrategy(http: HttpClient, authUrl: string, cre
       if (res.status === 400 || res.status === 401) {
         const { error } = oauthError(res.text);
         if (error === 'invalid_client' || error === 'unauthorized_client' || res.status === 401) {
-          throw new GrantRevokedError(Provider.APPOINTEDD, 'Appointedd rejected the client id or secret (invalid_client)');
+          throw new GrantRevokedError(P.key, 'Appointedd rejected the client id or secret (invalid_client)');
         }
-        throw new ProviderError(Provider.APPOINTEDD, 'token', 'PROVIDER_ERROR', `Appointedd refused the token request (${error ?? res.status})`);
+        throw new ProviderError(P.key, 'token', 'PROVIDER_ERROR', `Appointedd refused the token request (${error ?? res.status})`);
       }
       if (res.status !== 200) {
-        throw new ProviderError(Provider.APPOINTEDD, 'token', res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR', `Appointedd token endpoint answered HTTP ${res.status}`, { status: res.status });
+        throw new ProviderError(P.key, 'token', res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR', `Appointedd token endpoint answered HTTP ${res.status}`, { status: res.status });
       }
-      const t = parseBody(res, tokenAnswerSchema, Provider.APPOINTEDD, 'token');
+      const t = parseBody(res, tokenAnswerSchema, P.key, 'token');
       return { accessToken: t.access_token, expiresAt: requestedAt + t.expires_in * 1000, obtainedAt: requestedAt };
     },
   };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { expectOk, type HttpClient, parseBody } from '../http.js';
-import { Provider } from '../provider.js';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
 import { appointeddProvider as P } from './provider.js';
 import { documentOf, errorDocumentSchema } from './schemas.js';
@@ -38,10 +37,10 @@ export class AppointeddClient {
     const res = await this.tokens.use('default', this.strategy, async (t) =>
       expectOk(
         await this.http.send({ operation, url, headers: { authorization: `Bearer ${t.accessToken}`, accept: MEDIA } }),
-        { provider: Provider.APPOINTEDD, operation, describe: describeError },
+        { provider: P.key, operation, describe: describeError },
       ),
     );
-    return parseBody(res, documentOf(resource), Provider.APPOINTEDD, operation);
+    return parseBody(res, documentOf(resource), P.key, operation);
   }
 
   /**
@@ -86,9 +85,9 @@ export class AppointeddClient {
           contentType: MEDIA,
           headers: { authorization: `Bearer ${t.accessToken}`, accept: MEDIA },
         }),
-        { provider: Provider.APPOINTEDD, operation, write: true, describe: describeError },
+        { provider: P.key, operation, write: true, describe: describeError },
       ),
     );
-    return parseBody(res, documentOf(resource), Provider.APPOINTEDD, operation);
+    return parseBody(res, documentOf(resource), P.key, operation);
   }
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { GrantRevokedError, ProviderError } from '../errors.js';
-import { Provider } from '../provider.js';
+import { definePlatform } from '../platform.js';
 import type { Connector, ConnectorContext, ConnectorModule, UnifiedBooking } from '../types.js';
 import { finishBookingPage, mapLimit, nullIfNotFound } from '../util.js';
 import { type AppointeddCredentials, appointeddCredentialsSchema, clientCredentialsStrategy } from './auth.js';
@@ -24,27 +23,19 @@ function build(ctx: Ctx) {
 }
 
 /** Appointedd connector (contract: shared/providers/appointedd.md). */
-export const appointeddModule: ConnectorModule<AppointeddCredentials, AppointeddSettings> = {
-  provider: Provider.APPOINTEDD,
-
+const module: ConnectorModule<AppointeddCredentials, AppointeddSettings> = {
   parseCredentials(input) {
     return appointeddCredentialsSchema.parse(input);
   },
 
   async connect(ctx) {
     const { strategy, client } = build(ctx);
-    try {
-      await ctx.tokens.get('default', strategy);
-    } catch (err) {
-      if (err instanceof GrantRevokedError) {
-        throw new ProviderError(Provider.APPOINTEDD, 'connect', 'BAD_USER_INPUT', 'Appointedd rejected the client credentials (invalid_client): check clientId and clientSecret');
-      }
-      throw err;
-    }
+    await ctx.tokens.get('default', strategy);
     const accounts = await client.all('listOrganizations', '/accounts', {}, accountSchema);
     return {
       settings: { accountIds: accounts.map((a) => a.id) },
       label: accounts.map((a) => a.attributes.name).join(', ') || 'Appointedd',
+      accountId: `accounts:${accounts.map((a) => a.id).sort().join(',')}`,
     };
   },
 
@@ -56,8 +47,7 @@ export const appointeddModule: ConnectorModule<AppointeddCredentials, Appointedd
     const now = () => Date.now();
 
     return {
-      provider: Provider.APPOINTEDD,
-      webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
+          webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
 
       async listOrganizations() {
         return (await accounts()).map(toOrganization);
@@ -201,3 +191,15 @@ export const appointeddModule: ConnectorModule<AppointeddCredentials, Appointedd
     };
   },
 };
+
+/** appointedd as the gateway sees it (docs/platforms/appointedd.md). */
+export const appointedd = definePlatform({
+  key: P.key,
+  slug: P.slug,
+  displayName: P.displayName,
+  hosts: P.hosts,
+  sandboxHosts: P.sandboxHosts,
+  docs: P.docs,
+  module,
+  demoCredentials: (c) => ({ clientId: c.client_id, clientSecret: c.client_secret }),
+});

@@ -1,8 +1,15 @@
-import { BookingEventType, Provider, WebhookMode } from '../provider.js';
+import { BookingEventType, WebhookMode } from '../enums.js';
 
 /** Appointedd, data only (contract: shared/providers/appointedd.md). */
 export const appointeddProvider = {
-  provider: Provider.APPOINTEDD,
+  key: 'APPOINTEDD' as const,
+  slug: 'appointedd' as const,
+  displayName: 'Appointedd',
+  /** Production hosts (contract §1). */
+  hosts: { api: 'https://json-api.appointedd.com', auth: 'https://json-api.appointedd.com' },
+  /** The platform's own sandbox hosts, where it has them. */
+  sandboxHosts: null,
+  docs: 'docs/platforms/appointedd.md' as const,
   auth: 'client_credentials' as const,
   tokenPath: '/v2/oauth/tokens',
   apiPath: '/v2',

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { oauthError } from '../oauth.js';
+import { oauthError } from '../../tokens/token-answer.js';
 import type { ConnectionTokens, TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
-import { AccessTokenRejectedError, GrantRevokedError, ProviderError } from '../errors.js';
+import { ProviderError } from '../errors.js';
+import { AccessTokenRejectedError, GrantRevokedError } from '../../tokens/errors.js';
 import { type HttpClient, type HttpResponse, parseBody, platformNow } from '../http.js';
-import { Provider } from '../provider.js';
 import { bookingtimeProvider as P } from './provider.js';
 import { accessAnswerSchema, refreshAnswerSchema } from './schemas.js';
 
@@ -33,14 +33,14 @@ export function refreshTokenLapsed(platformNowMs: number, platformExpiresAtMs: n
 
 const rejectedClient = (description: string | null) =>
   new GrantRevokedError(
-    Provider.BOOKINGTIME,
+    P.key,
     `bookingtime rejected the client id or secret (invalid_client${description ? `: ${description}` : ''}): the app was deleted or its secret changed; connect bookingtime again with the app's current client id and secret`,
   );
 
 /** A non-OAuth failure of the token endpoint (5xx, 429, anything unexpected). */
 function tokenEndpointFailure(res: HttpResponse, error: string | null): ProviderError {
   const code = res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR';
-  return new ProviderError(Provider.BOOKINGTIME, 'token', code, `bookingtime token endpoint answered HTTP ${res.status}${error ? ` (${error})` : ''}`, {
+  return new ProviderError(P.key, 'token', code, `bookingtime token endpoint answered HTTP ${res.status}${error ? ` (${error})` : ''}`, {
     status: res.status,
   });
 }
@@ -66,7 +66,7 @@ export function clientCredentialsStrategy(http: HttpClient, authUrl: string, cre
         if (error === 'invalid_client' || res.status === 401) throw rejectedClient(description);
         throw tokenEndpointFailure(res, error);
       }
-      const t = parseBody(res, refreshAnswerSchema, Provider.BOOKINGTIME, 'token');
+      const t = parseBody(res, refreshAnswerSchema, P.key, 'token');
       return {
         accessToken: t.refresh_token,
         refreshToken: t.refresh_token,
@@ -106,17 +106,17 @@ export function accessTokenStrategy(opts: {
         if (organizationId) form.set('organization_id', organizationId);
         const res = await http.send({ operation: 'token', method: 'POST', url: `${authUrl}${P.tokenPath}`, body: form });
         if (res.status === 200) {
-          const t = parseBody(res, accessAnswerSchema, Provider.BOOKINGTIME, 'token');
+          const t = parseBody(res, accessAnswerSchema, P.key, 'token');
           return { accessToken: t.access_token, expiresAt: requestedAt + t.expires_in * 1000, obtainedAt: requestedAt, meta: { organizationId } };
         }
         const { error, description } = oauthError(res.text);
         if (error === 'invalid_grant') {
           const platformExpiresAt = refreshSet.meta?.platformExpiresAt as number | undefined;
           if (refreshTokenLapsed(platformNow(res.headers, Date.now()), platformExpiresAt, P.refreshMarginSeconds)) {
-            throw new AccessTokenRejectedError(Provider.BOOKINGTIME, 'token');
+            throw new AccessTokenRejectedError(P.key, 'token');
           }
           throw new GrantRevokedError(
-            Provider.BOOKINGTIME,
+            P.key,
             `bookingtime refused the app's refresh token before it expired (invalid_grant${description ? `: "${description}"` : ''}): the app's access was revoked in bookingtime. Allow the app again there, then connect bookingtime again`,
           );
         }

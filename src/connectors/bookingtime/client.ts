@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { ConnectionTokens } from '../../tokens/token-manager.js';
 import { expectOk, type HttpClient, parseBody } from '../http.js';
-import { Provider } from '../provider.js';
 import { type BookingtimeAuth, organizationTokenName } from './auth.js';
 import { bookingtimeProvider as P } from './provider.js';
 import { envelopeOf, errorEnvelopeSchema } from './schemas.js';
@@ -79,9 +78,9 @@ export class BookingtimeClient {
           contentType: call.json === undefined ? undefined : JSON_MEDIA,
           headers: { authorization: `Bearer ${t.accessToken}` },
         }),
-        { provider: Provider.BOOKINGTIME, operation, write: call.write, describe: describeError },
+        { provider: P.key, operation, write: call.write, describe: describeError },
       ),
     );
-    return parseBody(res, envelopeOf(content), Provider.BOOKINGTIME, operation).content as z.infer<T>;
+    return parseBody(res, envelopeOf(content), P.key, operation).content as z.infer<T>;
   }
 }

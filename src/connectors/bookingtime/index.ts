@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { GrantRevokedError, ProviderError } from '../errors.js';
-import { Provider } from '../provider.js';
+import { ProviderError } from '../errors.js';
+import { definePlatform } from '../platform.js';
 import type { BookingQuery, Connector, ConnectorContext, ConnectorModule, UnifiedBooking, UnifiedCustomer } from '../types.js';
 import { finishBookingPage, mapLimit, nullIfNotFound } from '../util.js';
 import { BookingtimeAuth, type BookingtimeCredentials, bookingtimeCredentialsSchema } from './auth.js';
@@ -32,7 +32,7 @@ export interface BookingtimeSettings extends Record<string, unknown> {
 
 type Ctx = ConnectorContext<BookingtimeCredentials, BookingtimeSettings>;
 
-const fail = (operation: string, message: string) => new ProviderError(Provider.BOOKINGTIME, operation, 'BAD_USER_INPUT', message);
+const fail = (operation: string, message: string) => new ProviderError(P.key, operation, 'BAD_USER_INPUT', message);
 
 function build(ctx: Ctx) {
   const auth = new BookingtimeAuth(ctx.http, ctx.endpoints.authUrl, ctx.credentials, ctx.tokens);
@@ -43,9 +43,7 @@ function build(ctx: Ctx) {
 }
 
 /** bookingtime connector (contract: shared/providers/bookingtime.md). */
-export const bookingtimeModule: ConnectorModule<BookingtimeCredentials, BookingtimeSettings> = {
-  provider: Provider.BOOKINGTIME,
-
+const module: ConnectorModule<BookingtimeCredentials, BookingtimeSettings> = {
   parseCredentials(input) {
     return bookingtimeCredentialsSchema.parse(input);
   },
@@ -56,21 +54,14 @@ export const bookingtimeModule: ConnectorModule<BookingtimeCredentials, Bookingt
    */
   async connect(ctx) {
     const { auth, appId, organizationList } = build(ctx);
-    try {
-      await ctx.tokens.get(P.tokenNames.refresh, auth.refresh);
-    } catch (err) {
-      if (err instanceof GrantRevokedError) {
-        throw fail('connect', 'bookingtime rejected the client credentials (invalid_client): check clientId and clientSecret of the bookingtime app');
-      }
-      throw err;
-    }
+    await ctx.tokens.get(P.tokenNames.refresh, auth.refresh);
     // Cached under the connection's namespace, so the first `organizations` query reuses it.
     const list = await ctx.cache.getOrLoad('organizations', P.referenceTtlMs, organizationList);
     if (list.recordList.length === 0) {
       throw fail('connect', 'bookingtime permits this app no organization: allow the app in a bookingtime organization, then connect again');
     }
     const organizations = list.recordList.map((o) => ({ id: o.id, name: o.name, timeZone: o.timeZone ?? null }));
-    return { settings: { appId, organizations }, label: organizations.map((o) => o.name).join(', ') };
+    return { settings: { appId, organizations }, label: organizations.map((o) => o.name).join(', '), accountId: `organizations:${organizations.map((o) => o.id).sort().join(',')}` };
   },
 
   create(ctx): Connector {
@@ -182,8 +173,7 @@ export const bookingtimeModule: ConnectorModule<BookingtimeCredentials, Bookingt
     };
 
     return {
-      provider: Provider.BOOKINGTIME,
-      webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
+          webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
 
       async listOrganizations() {
         const list = await ctx.cache.getOrLoad('organizations', P.referenceTtlMs, organizationList);
@@ -335,7 +325,7 @@ export const bookingtimeModule: ConnectorModule<BookingtimeCredentials, Bookingt
       /** PUT cancel without body (§3.4); bookingtime keeps no reason, so `reason` is not sent. */
       async cancelBooking(ref) {
         const at = locate(ref);
-        if (!at) throw new ProviderError(Provider.BOOKINGTIME, 'cancelBooking', 'NOT_FOUND', 'bookingtime has no such appointment in this connection');
+        if (!at) throw new ProviderError(P.key, 'cancelBooking', 'NOT_FOUND', 'bookingtime has no such appointment in this connection');
         const a = await client.organization(
           at.organization.id,
           'cancelBooking',
@@ -348,9 +338,9 @@ export const bookingtimeModule: ConnectorModule<BookingtimeCredentials, Bookingt
       /** Free booking slots per local month of the range; each lasts the template's duration. */
       async availability(serviceRef, from, to) {
         const at = locate(serviceRef);
-        if (!at) throw new ProviderError(Provider.BOOKINGTIME, 'availability', 'NOT_FOUND', 'bookingtime has no such service in this connection');
+        if (!at) throw new ProviderError(P.key, 'availability', 'NOT_FOUND', 'bookingtime has no such service in this connection');
         const t = await template(at.organization.id, at.id);
-        if (!t) throw new ProviderError(Provider.BOOKINGTIME, 'availability', 'NOT_FOUND', 'bookingtime has no such booking template');
+        if (!t) throw new ProviderError(P.key, 'availability', 'NOT_FOUND', 'bookingtime has no such booking template');
         const duration = Number(t.duration) || 0;
         const ref = refOf(at.organization.id, at.id);
         const months = monthsCovering(zoneOf(at.organization), from.getTime(), to.getTime(), 24);
@@ -370,3 +360,15 @@ export const bookingtimeModule: ConnectorModule<BookingtimeCredentials, Bookingt
     };
   },
 };
+
+/** bookingtime as the gateway sees it (docs/platforms/bookingtime.md). */
+export const bookingtime = definePlatform({
+  key: P.key,
+  slug: P.slug,
+  displayName: P.displayName,
+  hosts: P.hosts,
+  sandboxHosts: P.sandboxHosts,
+  docs: P.docs,
+  module,
+  demoCredentials: (c) => ({ clientId: c.client_id, clientSecret: c.client_secret, appId: c.app_id }),
+});

@@ -1,8 +1,15 @@
-import { BookingEventType, Provider, WebhookMode } from '../provider.js';
+import { BookingEventType, WebhookMode } from '../enums.js';
 
 /** bookingtime, data only (contract: shared/providers/bookingtime.md). */
 export const bookingtimeProvider = {
-  provider: Provider.BOOKINGTIME,
+  key: 'BOOKINGTIME' as const,
+  slug: 'bookingtime' as const,
+  displayName: 'bookingtime',
+  /** Production hosts (contract §1). */
+  hosts: { api: 'https://api.bookingtime.com', auth: 'https://auth.bookingtime.com' },
+  /** The platform's own sandbox hosts, where it has them. */
+  sandboxHosts: null,
+  docs: 'docs/platforms/bookingtime.md' as const,
   /** Client credentials → 30-day refresh token → 5-minute access token per organization (§2). */
   auth: 'client_credentials_refresh_per_organization' as const,
   tokenPath: '/oauth/token',

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { oauthError } from '../oauth.js';
+import { oauthError } from '../../tokens/token-answer.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
-import { GrantRevokedError, ProviderError } from '../errors.js';
+import { ProviderError } from '../errors.js';
+import { GrantRevokedError } from '../../tokens/errors.js';
 import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
-import { Provider } from '../provider.js';
 import { dayscheduleProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
 
@@ -24,7 +24,7 @@ export interface AppCredentials {
 export function appCredentials(app: { clientId?: string; clientSecret?: string }): AppCredentials {
   if (!app.clientId || !app.clientSecret) {
     throw new ProviderError(
-      Provider.DAYSCHEDULE,
+      P.key,
       'token',
       'PROVIDER_ERROR',
       'DaySchedule has no app credentials configured: set DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET',
@@ -49,7 +49,7 @@ export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { s
 
 /** A 200 token answer as a token set, times counted from `requestedAtMs` on the gateway's clock. */
 export function toTokenSet(res: HttpResponse, requestedAtMs: number): TokenSet {
-  const t = parseBody(res, tokenAnswerSchema, Provider.DAYSCHEDULE, 'token');
+  const t = parseBody(res, tokenAnswerSchema, P.key, 'token');
   return {
     accessToken: t.access_token,
     refreshToken: t.refresh_token,
@@ -62,7 +62,7 @@ export function toTokenSet(res: HttpResponse, requestedAtMs: number): TokenSet {
 /** Throws for a non-2xx, non-OAuth-error answer of the token endpoint (429/5xx transient). */
 function unexpectedTokenAnswer(res: HttpResponse, operation: string): never {
   throw new ProviderError(
-    Provider.DAYSCHEDULE,
+    P.key,
     operation,
     res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR',
     `DaySchedule token endpoint answered HTTP ${res.status}`,
@@ -101,7 +101,7 @@ export async function exchangeAuthorizationCode(
     const e = oauthError(res.text);
     if (e.error === 'invalid_grant') {
       throw new ProviderError(
-        Provider.DAYSCHEDULE,
+        P.key,
         'exchangeCode',
         'BAD_USER_INPUT',
         `DaySchedule refused the authorization code (${describeOAuth(e, res.status)})`,
@@ -111,7 +111,7 @@ export async function exchangeAuthorizationCode(
       );
     }
     if (e.error === 'invalid_client' || res.status === 401) throw appCredentialsRejected('exchangeCode', e, res.status);
-    throw new ProviderError(Provider.DAYSCHEDULE, 'exchangeCode', 'PROVIDER_ERROR', `DaySchedule refused the code exchange (${describeOAuth(e, res.status)})`, {
+    throw new ProviderError(P.key, 'exchangeCode', 'PROVIDER_ERROR', `DaySchedule refused the code exchange (${describeOAuth(e, res.status)})`, {
       status: res.status,
     });
   }
@@ -134,7 +134,7 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, app: { c
     marginSeconds: P.expiryMarginSeconds,
     async obtain(current: TokenSet | null): Promise<TokenSet> {
       if (!current?.refreshToken) {
-        throw new GrantRevokedError(Provider.DAYSCHEDULE, 'No DaySchedule refresh token is stored for this connection: connect DaySchedule again');
+        throw new GrantRevokedError(P.key, 'No DaySchedule refresh token is stored for this connection: connect DaySchedule again');
       }
       const { clientId, clientSecret } = appCredentials(app);
       const requestedAt = Date.now();
@@ -148,12 +148,12 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, app: { c
         const e = oauthError(res.text);
         if (e.error === 'invalid_grant') {
           throw new GrantRevokedError(
-            Provider.DAYSCHEDULE,
+            P.key,
             `DaySchedule refused the refresh token (${describeOAuth(e, res.status)}): the app was disconnected in DaySchedule; connect DaySchedule again`,
           );
         }
         if (e.error === 'invalid_client' || res.status === 401) throw appCredentialsRejected('token', e, res.status);
-        throw new ProviderError(Provider.DAYSCHEDULE, 'token', 'PROVIDER_ERROR', `DaySchedule refused the token refresh (${describeOAuth(e, res.status)})`, {
+        throw new ProviderError(P.key, 'token', 'PROVIDER_ERROR', `DaySchedule refused the token refresh (${describeOAuth(e, res.status)})`, {
           status: res.status,
         });
       }
@@ -169,7 +169,7 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, app: { c
  */
 function appCredentialsRejected(operation: string, e: { error: string | null; description: string | null }, status: number): ProviderError {
   return new ProviderError(
-    Provider.DAYSCHEDULE,
+    P.key,
     operation,
     'PROVIDER_ERROR',
     `DaySchedule rejected the app's client credentials (${describeOAuth(e, status)}): check DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET`,

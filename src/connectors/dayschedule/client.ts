@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
 import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
-import { Provider } from '../provider.js';
 import { dayscheduleProvider as P } from './provider.js';
 import { errorBodySchema, listOf } from './schemas.js';
 
@@ -43,14 +42,14 @@ export class DayScheduleClient {
     return this.tokens.use('default', this.strategy, async (t) =>
       expectOk(
         await this.http.send({ operation, method, url: this.url(P.apiPath, path, query), json, headers: { authorization: `Bearer ${t.accessToken}` } }),
-        { provider: Provider.DAYSCHEDULE, operation, write, describe: describeError },
+        { provider: P.key, operation, write, describe: describeError },
       ),
     );
   }
 
   /** GETs one record. Throws NOT_FOUND (404) like every other classified error. */
   async get<T extends z.ZodType>(operation: string, path: string, schema: T, query: Query = {}): Promise<z.infer<T>> {
-    return parseBody(await this.call(operation, 'GET', path, query), schema, Provider.DAYSCHEDULE, operation);
+    return parseBody(await this.call(operation, 'GET', path, query), schema, P.key, operation);
   }
 
   /**
@@ -65,7 +64,7 @@ export class DayScheduleClient {
       if ((err as { code?: string }).code === 'NOT_FOUND') return { items: [], total: offset, nextOffset: null };
       throw err;
     }
-    const body = parseBody(res, listOf(item), Provider.DAYSCHEDULE, operation);
+    const body = parseBody(res, listOf(item), P.key, operation);
     const reached = body.offset + body.returned;
     const nextOffset = body.returned > 0 && reached < body.total ? reached : null;
     return { items: body.result as Array<z.infer<T>>, total: body.total, nextOffset };
@@ -85,16 +84,16 @@ export class DayScheduleClient {
 
   /** A JSON write (`POST`/`PUT`): 400/409/422 become BAD_USER_INPUT with the platform's message. */
   async write<T extends z.ZodType>(operation: string, method: 'POST' | 'PUT', path: string, body: unknown, schema: T): Promise<z.infer<T>> {
-    return parseBody(await this.call(operation, method, path, {}, body), schema, Provider.DAYSCHEDULE, operation);
+    return parseBody(await this.call(operation, method, path, {}, body), schema, P.key, operation);
   }
 
   /** GETs from the public widget API (§3.5): no credentials. */
   async publicGet<T extends z.ZodType>(operation: string, path: string, query: Query, schema: T): Promise<z.infer<T>> {
     const res = expectOk(await this.http.send({ operation, url: this.url(P.publicPath, path, query) }), {
-      provider: Provider.DAYSCHEDULE,
+      provider: P.key,
       operation,
       describe: describeError,
     });
-    return parseBody(res, schema, Provider.DAYSCHEDULE, operation);
+    return parseBody(res, schema, P.key, operation);
   }
 }

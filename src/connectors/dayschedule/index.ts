@@ -1,5 +1,5 @@
 import { ProviderError } from '../errors.js';
-import { Provider } from '../provider.js';
+import { definePlatform } from '../platform.js';
 import type { Connector, ConnectorContext, ConnectorModule, UnifiedBooking, UnifiedCustomer, UnifiedOrganization, UnifiedTimeSlot } from '../types.js';
 import { byStartThenRef, isAfter, mapLimit, nullIfNotFound } from '../util.js';
 import {
@@ -57,7 +57,7 @@ async function loadDirectory(client: DayScheduleClient) {
 function organizationOf(directory: Awaited<ReturnType<typeof loadDirectory>>, orgId?: string): UnifiedOrganization {
   const id = orgId !== undefined ? Number(orgId) : (directory.users[0]?.org_id ?? directory.pages[0]?.org_id);
   if (id === undefined || !Number.isFinite(id)) {
-    throw new ProviderError(Provider.DAYSCHEDULE, 'listOrganizations', 'PROVIDER_ERROR', 'DaySchedule showed no user or page, so the organization is unknown');
+    throw new ProviderError(P.key, 'listOrganizations', 'PROVIDER_ERROR', 'DaySchedule showed no user or page, so the organization is unknown');
   }
   return toOrganization(id, directory.pages, directory.users);
 }
@@ -69,9 +69,7 @@ function offsetOf(cursor: string | null | undefined): number {
 }
 
 /** DaySchedule connector (contract: shared/providers/dayschedule.md). One connection = one organization. */
-export const dayscheduleModule: ConnectorModule<DayScheduleCredentials, DayScheduleSettings> = {
-  provider: Provider.DAYSCHEDULE,
-
+const module: ConnectorModule<DayScheduleCredentials, DayScheduleSettings> = {
   parseCredentials(input) {
     return dayscheduleCredentialsSchema.parse(input ?? {});
   },
@@ -87,7 +85,7 @@ export const dayscheduleModule: ConnectorModule<DayScheduleCredentials, DaySched
       const set = await exchangeAuthorizationCode(ctx.http, ctx.endpoints.authUrl, appCredentials(ctx.app), params);
       await ctx.tokens.put('default', set);
       const org = organizationOf(await loadDirectory(build(ctx).client));
-      return { settings: { orgId: org.ref }, label: org.name };
+      return { settings: { orgId: org.ref }, label: org.name, accountId: `organization:${org.ref}` };
     },
   },
 
@@ -168,8 +166,7 @@ export const dayscheduleModule: ConnectorModule<DayScheduleCredentials, DaySched
     }
 
     return {
-      provider: Provider.DAYSCHEDULE,
-      webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
+          webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
 
       async listOrganizations() {
         return [await organization()];
@@ -291,14 +288,14 @@ export const dayscheduleModule: ConnectorModule<DayScheduleCredentials, DaySched
       async createCustomer(input) {
         if (!ours(input.organizationRef)) {
           throw new ProviderError(
-            Provider.DAYSCHEDULE,
+            P.key,
             'createCustomer',
             'BAD_USER_INPUT',
             'DaySchedule: the organization is not the one this connection is bound to',
           );
         }
         if (!input.email) {
-          throw new ProviderError(Provider.DAYSCHEDULE, 'createCustomer', 'BAD_USER_INPUT', 'DaySchedule requires an e-mail address for every contact');
+          throw new ProviderError(P.key, 'createCustomer', 'BAD_USER_INPUT', 'DaySchedule requires an e-mail address for every contact');
         }
         const created = await client.write(
           'createCustomer',
@@ -313,10 +310,10 @@ export const dayscheduleModule: ConnectorModule<DayScheduleCredentials, DaySched
 
       async createBooking(input) {
         const [service, customer] = await Promise.all([resource(input.serviceRef), contact(input.customerRef)]);
-        if (!service) throw new ProviderError(Provider.DAYSCHEDULE, 'createBooking', 'BAD_USER_INPUT', 'DaySchedule does not know this service');
-        if (!customer) throw new ProviderError(Provider.DAYSCHEDULE, 'createBooking', 'BAD_USER_INPUT', 'DaySchedule does not know this customer');
+        if (!service) throw new ProviderError(P.key, 'createBooking', 'BAD_USER_INPUT', 'DaySchedule does not know this service');
+        if (!customer) throw new ProviderError(P.key, 'createBooking', 'BAD_USER_INPUT', 'DaySchedule does not know this customer');
         if (!customer.email) {
-          throw new ProviderError(Provider.DAYSCHEDULE, 'createBooking', 'BAD_USER_INPUT', 'DaySchedule needs the customer’s e-mail address to book');
+          throw new ProviderError(P.key, 'createBooking', 'BAD_USER_INPUT', 'DaySchedule needs the customer’s e-mail address to book');
         }
         // §6: the host is the resource's user; the contact is the invitee; no location preference.
         const created = await client.write(
@@ -353,7 +350,7 @@ export const dayscheduleModule: ConnectorModule<DayScheduleCredentials, DaySched
        */
       async availability(serviceRef, from, to) {
         const service = await resource(serviceRef);
-        if (!service) throw new ProviderError(Provider.DAYSCHEDULE, 'availability', 'NOT_FOUND', 'DaySchedule found no such service');
+        if (!service) throw new ProviderError(P.key, 'availability', 'NOT_FOUND', 'DaySchedule found no such service');
         const minutes = durationInMinutes(service.durations[0]);
         const firstDay = Date.parse(utcDay(from.getTime()));
         const lastDay = Date.parse(utcDay(to.getTime() - 1));
@@ -373,3 +370,14 @@ export const dayscheduleModule: ConnectorModule<DayScheduleCredentials, DaySched
     };
   },
 };
+
+/** dayschedule as the gateway sees it (docs/platforms/dayschedule.md). */
+export const dayschedule = definePlatform({
+  key: P.key,
+  slug: P.slug,
+  displayName: P.displayName,
+  hosts: P.hosts,
+  sandboxHosts: P.sandboxHosts,
+  docs: P.docs,
+  module,
+});

@@ -1,4 +1,4 @@
-import { BookingEventType, BookingStatus } from '../provider.js';
+import { BookingEventType, BookingStatus } from '../enums.js';
 import type { UnifiedBooking, UnifiedCustomer, UnifiedOrganization, UnifiedService, UnifiedTimeSlot } from '../types.js';
 import { dayscheduleProvider as P } from './provider.js';
 import type { AvailabilityAnswer, BookingRecord, ContactRecord, PageRecord, ResourceRecord, UserRecord } from './schemas.js';

@@ -1,8 +1,15 @@
-import { BookingEventType, Provider, WebhookMode } from '../provider.js';
+import { BookingEventType, WebhookMode } from '../enums.js';
 
 /** DaySchedule, data only (contract: shared/providers/dayschedule.md). */
 export const dayscheduleProvider = {
-  provider: Provider.DAYSCHEDULE,
+  key: 'DAYSCHEDULE' as const,
+  slug: 'dayschedule' as const,
+  displayName: 'DaySchedule',
+  /** Production hosts (contract §1). */
+  hosts: { api: 'https://api.dayschedule.com', auth: 'https://api.dayschedule.com' },
+  /** The platform's own sandbox hosts, where it has them. */
+  sandboxHosts: null,
+  docs: 'docs/platforms/dayschedule.md' as const,
   /** OAuth2 authorization code without PKCE; rotating refresh tokens (§2). */
   auth: 'authorization_code' as const,
   pkce: false,

@@ -1,9 +1,9 @@
 import { decodeJwt } from 'jose';
-import { oauthError } from '../oauth.js';
+import { oauthError } from '../../tokens/token-answer.js';
 import { z } from 'zod';
-import { GrantRevokedError, ProviderError, ProviderResponseError } from '../errors.js';
+import { ProviderError, ProviderResponseError } from '../errors.js';
+import { GrantRevokedError } from '../../tokens/errors.js';
 import { type HttpClient, parseBody } from '../http.js';
-import { Provider } from '../provider.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { onschedProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
@@ -42,9 +42,9 @@ export function jwtExpiresAt(accessToken: string, requestedAtMs: number): number
   try {
     claims = decodeJwt(accessToken);
   } catch {
-    throw new ProviderResponseError(Provider.ONSCHED, 'token', 'access_token is not a JWT');
+    throw new ProviderResponseError(P.key, 'token', 'access_token is not a JWT');
   }
-  if (typeof claims.exp !== 'number') throw new ProviderResponseError(Provider.ONSCHED, 'token', 'the access token has no exp claim');
+  if (typeof claims.exp !== 'number') throw new ProviderResponseError(P.key, 'token', 'the access token has no exp claim');
   const byExp = claims.exp * 1000;
   return typeof claims.iat === 'number' && claims.exp > claims.iat ? Math.min(byExp, requestedAtMs + (claims.exp - claims.iat) * 1000) : byExp;
 }
@@ -67,7 +67,7 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, creds: O
     marginSeconds: P.expiryMarginSeconds,
     async obtain(current: TokenSet | null): Promise<TokenSet> {
       const refreshToken = current?.refreshToken ?? creds.refreshToken;
-      if (refused?.refreshToken === refreshToken) throw new GrantRevokedError(Provider.ONSCHED, refused.reason);
+      if (refused?.refreshToken === refreshToken) throw new GrantRevokedError(P.key, refused.reason);
       try {
         return await exchange(refreshToken);
       } catch (err) {
@@ -94,27 +94,27 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, creds: O
       const detail = description ? `: ${description}` : '';
       if (error === 'invalid_grant') {
         throw new GrantRevokedError(
-          Provider.ONSCHED,
+          P.key,
           `OnSched rejected the refresh token (invalid_grant${detail}). It was revoked or already used, or the first company API key is not of its account: paste a new refresh token from the OnSched dashboard`,
         );
       }
       if (error === 'invalid_client' || res.status === 401) {
-        throw new GrantRevokedError(Provider.ONSCHED, `OnSched rejected the first company API key at the token endpoint (${error ?? 'HTTP 401'}${detail})`);
+        throw new GrantRevokedError(P.key, `OnSched rejected the first company API key at the token endpoint (${error ?? 'HTTP 401'}${detail})`);
       }
-      throw new ProviderError(Provider.ONSCHED, 'token', 'PROVIDER_ERROR', `OnSched refused the token request (${error ?? res.status}${detail})`, {
+      throw new ProviderError(P.key, 'token', 'PROVIDER_ERROR', `OnSched refused the token request (${error ?? res.status}${detail})`, {
         status: res.status,
       });
     }
     if (res.status !== 200) {
       throw new ProviderError(
-        Provider.ONSCHED,
+        P.key,
         'token',
         res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR',
         `OnSched token endpoint answered HTTP ${res.status}`,
         { status: res.status },
       );
     }
-    const t = parseBody(res, tokenAnswerSchema, Provider.ONSCHED, 'token');
+    const t = parseBody(res, tokenAnswerSchema, P.key, 'token');
     return {
       accessToken: t.access_token,
       refreshToken: t.refresh_token,

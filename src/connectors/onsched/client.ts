@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
-import { Provider } from '../provider.js';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
 import { onschedProvider as P } from './provider.js';
 import { errorEnvelopeSchema, listOf } from './schemas.js';
@@ -78,12 +77,12 @@ export class OnSchedClient {
       });
       if (isKeyRejection(res)) {
         const detail = safeDescribe(res.text);
-        throw new ProviderError(Provider.ONSCHED, operation, 'FORBIDDEN', `OnSched refused the API key of ${company.label}${detail ? `: ${detail}` : ''}`, {
+        throw new ProviderError(P.key, operation, 'FORBIDDEN', `OnSched refused the API key of ${company.label}${detail ? `: ${detail}` : ''}`, {
           status: 401,
         });
       }
       return expectOk(res, {
-        provider: Provider.ONSCHED,
+        provider: P.key,
         operation,
         write: req.write,
         describe: describeError,
@@ -93,7 +92,7 @@ export class OnSchedClient {
 
   /** GETs one object and parses it with `schema`. */
   async get<T extends z.ZodType>(company: CompanyScope, operation: string, path: string, query: Query, schema: T): Promise<z.infer<T>> {
-    return parseBody(await this.call(company, operation, { path, query }), schema, Provider.ONSCHED, operation);
+    return parseBody(await this.call(company, operation, { path, query }), schema, P.key, operation);
   }
 
   /** A write (POST/PUT with a JSON body or none); 400/409/422 → BAD_USER_INPUT. */
@@ -108,7 +107,7 @@ export class OnSchedClient {
     },
     schema: T,
   ): Promise<z.infer<T>> {
-    return parseBody(await this.call(company, operation, { ...req, write: true }), schema, Provider.ONSCHED, operation);
+    return parseBody(await this.call(company, operation, { ...req, write: true }), schema, P.key, operation);
   }
 
   /** One `*ListViewModel` page at `offset`; `next` is the next page's offset, null at the end. */

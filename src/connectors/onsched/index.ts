@@ -1,5 +1,5 @@
-import { GrantRevokedError, ProviderError, ProviderResponseError } from '../errors.js';
-import { Provider } from '../provider.js';
+import { ProviderError, ProviderResponseError } from '../errors.js';
+import { definePlatform } from '../platform.js';
 import type { BookingQuery, Connector, ConnectorContext, ConnectorModule, Page, UnifiedBooking } from '../types.js';
 import { finishBookingPage, mapLimit, nullIfNotFound } from '../util.js';
 import { type OnSchedCredentials, onschedCredentialsSchema, refreshTokenStrategy } from './auth.js';
@@ -96,9 +96,7 @@ export function settlesPage(fetched: Appointment[], companyId: string, query: Bo
 }
 
 /** OnSched connector (contract: shared/providers/onsched.md). */
-export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings> = {
-  provider: Provider.ONSCHED,
-
+const module: ConnectorModule<OnSchedCredentials, OnSchedSettings> = {
   parseCredentials(input) {
     return onschedCredentialsSchema.parse(input);
   },
@@ -109,12 +107,7 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
    */
   async connect(ctx) {
     const { strategy, client } = build(ctx);
-    try {
-      await ctx.tokens.get('default', strategy);
-    } catch (err) {
-      if (err instanceof GrantRevokedError) throw new ProviderError(Provider.ONSCHED, 'connect', 'BAD_USER_INPUT', err.reason);
-      throw err;
-    }
+    await ctx.tokens.get('default', strategy);
     const keys = ctx.credentials.companyApiKeys;
     const companies = await mapLimit(
       keys.map((apiKey, keyIndex) => ({ apiKey, keyIndex })),
@@ -128,7 +121,7 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
           if (err instanceof ProviderError && err.code === 'FORBIDDEN') {
             const why =
               err.status === 403 ? 'its company is not part of the account of the refresh token (HTTP 403)' : 'OnSched does not know this key (HTTP 401)';
-            throw new ProviderError(Provider.ONSCHED, 'connect', 'BAD_USER_INPUT', `OnSched rejected ${label}: ${why}`);
+            throw new ProviderError(P.key, 'connect', 'BAD_USER_INPUT', `OnSched rejected ${label}: ${why}`);
           }
           throw err;
         }
@@ -138,6 +131,7 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
     return {
       settings: { companies: unique },
       label: unique.map((c) => c.name).join(', ') || 'OnSched',
+      accountId: `companies:${unique.map((c) => c.id).sort().join(',')}`,
     };
   },
 
@@ -177,7 +171,7 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
     const serviceAndScope = (serviceRef: string) => {
       const ref = parseScopedRef(serviceRef);
       const s = scopeOf(ref?.companyId);
-      if (!ref || !s) throw new ProviderError(Provider.ONSCHED, 'availability', 'NOT_FOUND', 'OnSched found no such service');
+      if (!ref || !s) throw new ProviderError(P.key, 'availability', 'NOT_FOUND', 'OnSched found no such service');
       return { s, serviceId: ref.id };
     };
 
@@ -198,13 +192,12 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
 
     const toBookingOrFail = (a: Appointment, companyId: string, operation: string): UnifiedBooking => {
       const b = toBooking(a, companyId, now());
-      if (!b) throw new ProviderResponseError(Provider.ONSCHED, operation, `the appointment is in status ${a.status}, not a booking`);
+      if (!b) throw new ProviderResponseError(P.key, operation, `the appointment is in status ${a.status}, not a booking`);
       return b;
     };
 
     return {
-      provider: Provider.ONSCHED,
-      webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
+          webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
 
       async listOrganizations() {
         return (await mapLimit(scopes, P.concurrency, company)).map(toOrganization);
@@ -301,9 +294,9 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
 
       async createCustomer(input) {
         const s = scopeOf(input.organizationRef);
-        if (!s) throw new ProviderError(Provider.ONSCHED, 'createCustomer', 'NOT_FOUND', 'OnSched found no such company in this connection');
+        if (!s) throw new ProviderError(P.key, 'createCustomer', 'NOT_FOUND', 'OnSched found no such company in this connection');
         if (!input.email) {
-          throw new ProviderError(Provider.ONSCHED, 'createCustomer', 'BAD_USER_INPUT', 'OnSched requires an email for a customer (CustomerInputModel)');
+          throw new ProviderError(P.key, 'createCustomer', 'BAD_USER_INPUT', 'OnSched requires an email for a customer (CustomerInputModel)');
         }
         const created = await client.write(
           s,
@@ -333,13 +326,13 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
         const service = parseScopedRef(input.serviceRef);
         const customer = parseScopedRef(input.customerRef);
         if (!service || !customer || service.companyId !== customer.companyId) {
-          throw new ProviderError(Provider.ONSCHED, 'createBooking', 'BAD_USER_INPUT', 'OnSched books a customer only for a service of the same company');
+          throw new ProviderError(P.key, 'createBooking', 'BAD_USER_INPUT', 'OnSched books a customer only for a service of the same company');
         }
         const s = scopeOf(service.companyId);
-        if (!s) throw new ProviderError(Provider.ONSCHED, 'createBooking', 'NOT_FOUND', 'OnSched found no such company in this connection');
+        if (!s) throw new ProviderError(P.key, 'createBooking', 'NOT_FOUND', 'OnSched found no such company in this connection');
         const svc = await findService(s, service.id);
-        if (!svc) throw new ProviderError(Provider.ONSCHED, 'createBooking', 'NOT_FOUND', 'OnSched found no such service');
-        if (!svc.duration || svc.duration <= 0) throw new ProviderResponseError(Provider.ONSCHED, 'createBooking', 'the service has no duration');
+        if (!svc) throw new ProviderError(P.key, 'createBooking', 'NOT_FOUND', 'OnSched found no such service');
+        if (!svc.duration || svc.duration <= 0) throw new ProviderResponseError(P.key, 'createBooking', 'the service has no duration');
         const startMs = input.startsAt.getTime();
         let chosen: { locationId: string; time: AvailableTime } | null = null;
         for (const locationId of await locationIdsFor(s, svc)) {
@@ -352,7 +345,7 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
         }
         if (!chosen) {
           throw new ProviderError(
-            Provider.ONSCHED,
+            P.key,
             'createBooking',
             'BAD_USER_INPUT',
             `OnSched has no free resource for ${svc.name} at ${input.startsAt.toISOString()}`,
@@ -383,7 +376,7 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
       async cancelBooking(ref) {
         const parsed = parseScopedRef(ref);
         const s = scopeOf(parsed?.companyId);
-        if (!parsed || !s) throw new ProviderError(Provider.ONSCHED, 'cancelBooking', 'NOT_FOUND', 'OnSched found no such booking');
+        if (!parsed || !s) throw new ProviderError(P.key, 'cancelBooking', 'NOT_FOUND', 'OnSched found no such booking');
         const a = await client.write(
           s,
           'cancelBooking',
@@ -400,7 +393,7 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
       async availability(serviceRef, from, to) {
         const { s, serviceId } = serviceAndScope(serviceRef);
         const svc = await findService(s, serviceId);
-        if (!svc) throw new ProviderError(Provider.ONSCHED, 'availability', 'NOT_FOUND', 'OnSched found no such service');
+        if (!svc) throw new ProviderError(P.key, 'availability', 'NOT_FOUND', 'OnSched found no such service');
         const calls = (await locationIdsFor(s, svc)).flatMap((locationId) =>
           dateWindows(from.getTime(), to.getTime(), P.availabilityMaxDays).map((w) => ({ locationId, ...w })),
         );
@@ -410,3 +403,15 @@ export const onschedModule: ConnectorModule<OnSchedCredentials, OnSchedSettings>
     };
   },
 };
+
+/** onsched as the gateway sees it (docs/platforms/onsched.md). */
+export const onsched = definePlatform({
+  key: P.key,
+  slug: P.slug,
+  displayName: P.displayName,
+  hosts: P.hosts,
+  sandboxHosts: P.sandboxHosts,
+  docs: P.docs,
+  module,
+  demoCredentials: (c) => ({ refreshToken: c.refresh_token, companyApiKeys: c.companies.map((k: { api_key: string }) => k.api_key) }),
+});

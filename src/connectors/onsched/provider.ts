@@ -1,8 +1,15 @@
-import { BookingEventType, Provider, WebhookMode } from '../provider.js';
+import { BookingEventType, WebhookMode } from '../enums.js';
 
 /** OnSched, data only (contract: shared/providers/onsched.md). */
 export const onschedProvider = {
-  provider: Provider.ONSCHED,
+  key: 'ONSCHED' as const,
+  slug: 'onsched' as const,
+  displayName: 'OnSched',
+  /** Production hosts (contract §1). */
+  hosts: { api: 'https://v3.onsched.com', auth: 'https://v3.onsched.com' },
+  /** The platform's own sandbox hosts, where it has them. */
+  sandboxHosts: { api: 'https://api-stage.onsched.com', auth: 'https://api-stage.onsched.com' },
+  docs: 'docs/platforms/onsched.md' as const,
   /** A dashboard refresh token exchanged for 60-minute JWTs; a company `x-api-key` on every call (§2). */
   auth: 'refresh_token' as const,
   /** `POST`, form-encoded, with `x-api-key` (§2.2). */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { oauthError } from '../oauth.js';
-import { GrantRevokedError, ProviderError } from '../errors.js';
+import { oauthError } from '../../tokens/token-answer.js';
+import { ProviderError } from '../errors.js';
+import { GrantRevokedError } from '../../tokens/errors.js';
 import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
-import { Provider } from '../provider.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { yappointmentProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
@@ -27,7 +27,7 @@ const REFRESH_LIFETIME_MS = 90 * 86_400_000;
 /** `ctx.app` checked: both halves present, or a configuration error naming the variables. */
 export function appCredentials(app: { clientId?: string; clientSecret?: string }): AppCredentials {
   if (!app.clientId || !app.clientSecret) {
-    throw new ProviderError(Provider.YAPPOINTMENT, 'token', 'PROVIDER_ERROR', 'yAppointment app credentials are not configured: set YAPPOINTMENT_CLIENT_ID and YAPPOINTMENT_CLIENT_SECRET');
+    throw new ProviderError(P.key, 'token', 'PROVIDER_ERROR', 'yAppointment app credentials are not configured: set YAPPOINTMENT_CLIENT_ID and YAPPOINTMENT_CLIENT_SECRET');
   }
   return { clientId: app.clientId, clientSecret: app.clientSecret };
 }
@@ -38,7 +38,7 @@ export function appCredentials(app: { clientId?: string; clientSecret?: string }
  */
 export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { state: string; redirectUri: string; codeChallenge?: string }): string {
   if (!params.codeChallenge) {
-    throw new ProviderError(Provider.YAPPOINTMENT, 'authorize', 'PROVIDER_ERROR', 'yAppointment requires PKCE: no code challenge was given');
+    throw new ProviderError(P.key, 'authorize', 'PROVIDER_ERROR', 'yAppointment requires PKCE: no code challenge was given');
   }
   const url = new URL(`${authUrl}${P.authorizePath}`);
   url.searchParams.set('client_id', clientId);
@@ -93,7 +93,7 @@ function tokenEndpointFailure(res: HttpResponse, operation: string): ProviderErr
   const { error, description } = oauthError(res.text);
   if (res.status === 401 || error === 'invalid_client') {
     return new ProviderError(
-      Provider.YAPPOINTMENT,
+      P.key,
       operation,
       'PROVIDER_ERROR',
       'yAppointment refused the app credentials (invalid_client): check YAPPOINTMENT_CLIENT_ID and YAPPOINTMENT_CLIENT_SECRET',
@@ -103,7 +103,7 @@ function tokenEndpointFailure(res: HttpResponse, operation: string): ProviderErr
   const code = res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR';
   const detail = error ? ` (${error}${description ? `: ${description}` : ''})` : '';
   const endpoint = operation === 'revoke' ? 'revocation endpoint' : 'token endpoint';
-  return new ProviderError(Provider.YAPPOINTMENT, operation, code, `yAppointment ${endpoint} answered HTTP ${res.status}${detail}`, { status: res.status });
+  return new ProviderError(P.key, operation, code, `yAppointment ${endpoint} answered HTTP ${res.status}${detail}`, { status: res.status });
 }
 
 /**
@@ -125,7 +125,7 @@ export async function exchangeAuthorizationCode(
     const { error, description } = oauthError(res.text);
     if (error === 'invalid_grant') {
       throw new ProviderError(
-        Provider.YAPPOINTMENT,
+        P.key,
         'exchangeCode',
         'BAD_USER_INPUT',
         `yAppointment refused the authorization code or its PKCE verifier (invalid_grant${description ? `: ${description}` : ''})`,
@@ -134,7 +134,7 @@ export async function exchangeAuthorizationCode(
     }
   }
   if (res.status !== 200) throw tokenEndpointFailure(res, 'exchangeCode');
-  return tokenSetFrom(parseBody(res, tokenAnswerSchema, Provider.YAPPOINTMENT, 'exchangeCode'), requestedAt, P.scopes);
+  return tokenSetFrom(parseBody(res, tokenAnswerSchema, P.key, 'exchangeCode'), requestedAt, P.scopes);
 }
 
 /**
@@ -152,7 +152,7 @@ export function refreshStrategy(http: HttpClient, apiUrl: string, app: { clientI
     marginSeconds: P.expiryMarginSeconds,
     async obtain(current: TokenSet | null): Promise<TokenSet> {
       if (!current?.refreshToken) {
-        throw new GrantRevokedError(Provider.YAPPOINTMENT, 'no yAppointment refresh token is stored: connect again');
+        throw new GrantRevokedError(P.key, 'no yAppointment refresh token is stored: connect again');
       }
       const requestedAt = Date.now();
       const res = await postOAuth(http, `${apiUrl}${P.tokenPath}`, 'refreshToken', appCredentials(app), {
@@ -162,12 +162,12 @@ export function refreshStrategy(http: HttpClient, apiUrl: string, app: { clientI
       if (res.status === 400) {
         const { error, description } = oauthError(res.text);
         if (error === 'invalid_grant') {
-          throw new GrantRevokedError(Provider.YAPPOINTMENT, `yAppointment refused the refresh token (invalid_grant${description ? `: ${description}` : ''})`);
+          throw new GrantRevokedError(P.key, `yAppointment refused the refresh token (invalid_grant${description ? `: ${description}` : ''})`);
         }
       }
       if (res.status !== 200) throw tokenEndpointFailure(res, 'refreshToken');
       const scopes = Array.isArray(current.meta?.scopes) ? (current.meta.scopes as string[]) : P.scopes;
-      return tokenSetFrom(parseBody(res, tokenAnswerSchema, Provider.YAPPOINTMENT, 'refreshToken'), requestedAt, scopes);
+      return tokenSetFrom(parseBody(res, tokenAnswerSchema, P.key, 'refreshToken'), requestedAt, scopes);
     },
   };
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
-import { Provider } from '../provider.js';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
 import { yappointmentProvider as P } from './provider.js';
 import { envelopeOf, errorEnvelopeSchema } from './schemas.js';
@@ -33,7 +32,7 @@ export function checkAnswer(res: HttpResponse, operation: string, write: boolean
     const scope = missingScope(res.headers);
     if (scope) {
       throw new ProviderError(
-        Provider.YAPPOINTMENT,
+        P.key,
         operation,
         'FORBIDDEN',
         `yAppointment did not grant ${scope}, which ${operation} needs: connect yAppointment again and allow it`,
@@ -41,7 +40,7 @@ export function checkAnswer(res: HttpResponse, operation: string, write: boolean
       );
     }
   }
-  return expectOk(res, { provider: Provider.YAPPOINTMENT, operation, write, describe: describeError });
+  return expectOk(res, { provider: P.key, operation, write, describe: describeError });
 }
 
 export interface ListPage<T> {
@@ -80,25 +79,25 @@ export class YAppointmentClient {
   /** GETs one resource and parses the envelope's `data` with `schema`. */
   async get<T extends z.ZodType>(operation: string, path: string, schema: T): Promise<z.infer<T>> {
     const res = await this.send(operation, 'GET', path, undefined, false);
-    return parseBody(res, envelopeOf(schema), Provider.YAPPOINTMENT, operation).data as z.infer<T>;
+    return parseBody(res, envelopeOf(schema), P.key, operation).data as z.infer<T>;
   }
 
   /** A write (create, cancel): 400/409/422 become BAD_USER_INPUT with the platform's reason. */
   async write<T extends z.ZodType>(operation: string, path: string, body: unknown, schema: T): Promise<z.infer<T>> {
     const res = await this.send(operation, 'POST', path, body, true);
-    return parseBody(res, envelopeOf(schema), Provider.YAPPOINTMENT, operation).data as z.infer<T>;
+    return parseBody(res, envelopeOf(schema), P.key, operation).data as z.infer<T>;
   }
 
   /** A read that is a POST with a JSON body but no list paging (`/slots`). */
   async query<T extends z.ZodType>(operation: string, path: string, body: unknown, schema: T): Promise<z.infer<T>> {
     const res = await this.send(operation, 'POST', path, body, false);
-    return parseBody(res, envelopeOf(schema), Provider.YAPPOINTMENT, operation).data as z.infer<T>;
+    return parseBody(res, envelopeOf(schema), P.key, operation).data as z.infer<T>;
   }
 
   /** One page (1-based) of a list POST with a `filter` body (§3 "Lists"). */
   async page<T extends z.ZodType>(operation: string, path: string, filter: Record<string, unknown>, page: number, limit: number, item: T): Promise<ListPage<z.infer<T>>> {
     const res = await this.send(operation, 'POST', path, { filter, page, limit: Math.min(limit, P.pageLimit) }, false);
-    const doc = parseBody(res, envelopeOf(z.array(item)), Provider.YAPPOINTMENT, operation);
+    const doc = parseBody(res, envelopeOf(z.array(item)), P.key, operation);
     return { items: doc.data as Array<z.infer<T>>, hasMore: doc.meta?.pagination?.hasMore ?? false };
   }
 

@@ -1,5 +1,5 @@
 import { ProviderError } from '../errors.js';
-import { Provider } from '../provider.js';
+import { definePlatform } from '../platform.js';
 import type { BookingQuery, Connector, ConnectorContext, ConnectorModule, UnifiedBooking } from '../types.js';
 import { byStartThenRef, finishBookingPage, mapLimit, nullIfNotFound } from '../util.js';
 import {
@@ -70,9 +70,7 @@ export function pageSettled(kept: readonly UnifiedBooking[], lastFetched: Unifie
 }
 
 /** yAppointment connector (contract: shared/providers/yappointment.md). One connection = one company. */
-export const yappointmentModule: ConnectorModule<YAppointmentCredentials, YAppointmentSettings> = {
-  provider: Provider.YAPPOINTMENT,
-
+const module: ConnectorModule<YAppointmentCredentials, YAppointmentSettings> = {
   parseCredentials(input) {
     return yappointmentCredentialsSchema.parse(input ?? {});
   },
@@ -90,7 +88,7 @@ export const yappointmentModule: ConnectorModule<YAppointmentCredentials, YAppoi
       await ctx.tokens.put('default', set);
       const { client } = build(ctx);
       const company = await client.get('exchangeCode', '/me', companySchema);
-      return { settings: { companyId: company._id, timezone: company.timezone ?? null }, label: company.name };
+      return { settings: { companyId: company._id, timezone: company.timezone ?? null }, label: company.name, accountId: `company:${company._id}` };
     },
   },
 
@@ -110,8 +108,7 @@ export const yappointmentModule: ConnectorModule<YAppointmentCredentials, YAppoi
     const foreign = (organizationRef: string | undefined) => organizationRef !== undefined && organizationRef !== companyId;
 
     return {
-      provider: Provider.YAPPOINTMENT,
-      webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
+          webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
 
       async listOrganizations() {
         return [toOrganization(await company())];
@@ -183,10 +180,10 @@ export const yappointmentModule: ConnectorModule<YAppointmentCredentials, YAppoi
 
       async createCustomer(input) {
         if (foreign(input.organizationRef)) {
-          throw new ProviderError(Provider.YAPPOINTMENT, 'createCustomer', 'NOT_FOUND', 'yAppointment: that organization is not the company of this connection');
+          throw new ProviderError(P.key, 'createCustomer', 'NOT_FOUND', 'yAppointment: that organization is not the company of this connection');
         }
         if (!input.email) {
-          throw new ProviderError(Provider.YAPPOINTMENT, 'createCustomer', 'BAD_USER_INPUT', 'yAppointment requires an email address to create a customer');
+          throw new ProviderError(P.key, 'createCustomer', 'BAD_USER_INPUT', 'yAppointment requires an email address to create a customer');
         }
         const c = await client.write(
           'createCustomer',
@@ -226,3 +223,14 @@ export const yappointmentModule: ConnectorModule<YAppointmentCredentials, YAppoi
     };
   },
 };
+
+/** yappointment as the gateway sees it (docs/platforms/yappointment.md). */
+export const yappointment = definePlatform({
+  key: P.key,
+  slug: P.slug,
+  displayName: P.displayName,
+  hosts: P.hosts,
+  sandboxHosts: P.sandboxHosts,
+  docs: P.docs,
+  module,
+});

@@ -1,4 +1,4 @@
-import { BookingStatus } from '../provider.js';
+import { BookingStatus } from '../enums.js';
 import type { UnifiedBooking, UnifiedCustomer, UnifiedOrganization, UnifiedService, UnifiedTimeSlot } from '../types.js';
 import type { BookingRecord, CompanyRecord, CustomerRecord, NativeBookingStatus, ServiceRecord, SlotRecord } from './schemas.js';
 

@@ -1,4 +1,4 @@
-import { BookingEventType, Provider, WebhookMode } from '../provider.js';
+import { BookingEventType, WebhookMode } from '../enums.js';
 
 /**
  * The scope each capability needs (contract §2.4). `companies:read` covers `/me`; the platform does
@@ -16,7 +16,14 @@ export const YAPPOINTMENT_SCOPES = {
 
 /** yAppointment, data only (contract: shared/providers/yappointment.md). */
 export const yappointmentProvider = {
-  provider: Provider.YAPPOINTMENT,
+  key: 'YAPPOINTMENT' as const,
+  slug: 'yappointment' as const,
+  displayName: 'yAppointment',
+  /** Production hosts (contract §1). */
+  hosts: { api: 'https://api.yappointment.com', auth: 'https://yappointment.com' },
+  /** The platform's own sandbox hosts, where it has them. */
+  sandboxHosts: null,
+  docs: 'docs/platforms/yappointment.md' as const,
   auth: 'authorization_code' as const,
   /** PKCE S256 is required at the authorize endpoint (§2.1). */
   pkce: true,

@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { PlatformSlug } from '../../connectors/platforms.js';
 import type { Clock } from './clock.js';
 import type { Stats } from './stats.js';
 import type { WebhookDispatcher } from './webhooks.js';
 
-/** The five emulated platforms, in the order of `../shared/providers/README.md` (ports 4101–4105). */
-export const PLATFORMS = ['dayschedule', 'bookingtime', 'yappointment', 'appointedd', 'onsched'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/** An emulated platform, by its slug (the platform list is `src/connectors/platforms.ts`). */
+export type Platform = PlatformSlug;
 
 /** Options every emulator takes (README §2). */
 export interface EmulatorOptions {

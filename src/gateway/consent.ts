@@ -2,12 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from 'oauth4webapi';
 import type { Tenant } from '../auth/tenants.js';
 import type { ConnectionRecord, ConnectionRepository } from '../connections/connections.js';
+import { ConnectionStatus } from '../connectors/enums.js';
 import { asProviderError } from '../connectors/errors.js';
-import { ConnectionStatus, PROVIDER_NAMES, type Provider, providerSlug } from '../connectors/provider.js';
+import { displayName, platformOf, type Provider } from '../connectors/platforms.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
 import type { ConnectorHub } from './connector-hub.js';
 import { GatewayError } from './errors.js';
+import type { ConnectionLifecycle } from './lifecycle.js';
 
 /** How long a consent request (its `state`) stays usable. */
 export const STATE_TTL_MS = 600_000;
@@ -34,22 +36,24 @@ export interface CallbackOutcome {
  * `start` makes a PENDING connection, a random single-use `state` bound to tenant and connection
  * (stored hashed, its record encrypted, expiring after 10 minutes) and, for PKCE platforms, a
  * verifier kept server-side; `complete` checks the state before anything else, exchanges the code
- * through the platform's connector and marks the connection ACTIVE or ERROR.
+ * through the platform's connector and lands the grant (`ConnectionLifecycle.land`: on the
+ * tenant's connection of the same account when there is one), or marks the connection ERROR.
  */
-export class OAuthFlow {
+export class ConsentFlow {
   constructor(
     private readonly deps: {
       store: Store;
       box: SecretBox;
       connections: ConnectionRepository;
       hub: ConnectorHub;
+      lifecycle: ConnectionLifecycle;
       publicUrl: () => string;
       onConnectionChanged?: (c: ConnectionRecord) => void;
     },
   ) {}
 
   redirectUri(provider: Provider): string {
-    return `${this.deps.publicUrl()}/oauth/callback/${providerSlug(provider)}`;
+    return `${this.deps.publicUrl()}/oauth/callback/${platformOf(provider).slug}`;
   }
 
   private stateKey(state: string): string {
@@ -57,26 +61,29 @@ export class OAuthFlow {
   }
 
   /**
-   * Starts a consent request. With `reauthorize`, an existing connection of the tenant (say one in
-   * NEEDS_REAUTH) goes back to PENDING and keeps its id, so global IDs of its records stay valid.
+   * Starts a consent request. With `connectionId` (or `opts.reauthorize`), an existing connection of
+   * the tenant (say one in NEEDS_REAUTH) goes back to PENDING and keeps its id, so global IDs of its
+   * records stay valid.
    */
   async start(
     tenant: Tenant,
     provider: Provider,
     sandbox: boolean,
-    opts: { reauthorize?: ConnectionRecord } = {},
+    opts: { connectionId?: string | null; reauthorize?: ConnectionRecord } = {},
   ): Promise<{ authorizeUrl: string; connection: ConnectionRecord }> {
     const module = this.deps.hub.module(provider);
-    if (!module?.oauth) {
-      throw new GatewayError('BAD_USER_INPUT', `${provider} is not connected through a consent screen${module?.connect ? ': use connectProvider with credentials' : ''}`);
+    const name = displayName(provider);
+    if (!module.oauth) throw new GatewayError('BAD_USER_INPUT', `${name} is not connected through a consent screen: use connectProvider with credentials`);
+    const app = this.deps.hub.app(provider);
+    if (!app.clientId || !app.clientSecret) {
+      throw new GatewayError('BAD_USER_INPUT', `${name} has no app credentials configured: set ${provider}_CLIENT_ID and ${provider}_CLIENT_SECRET`);
     }
-    const probe = this.deps.hub.context({ id: 'probe', provider, sandbox, credentials: {}, settings: {} });
-    if (!probe.app.clientId || !probe.app.clientSecret) {
-      throw new GatewayError('BAD_USER_INPUT', `${provider} has no app credentials configured: set ${provider}_CLIENT_ID and ${provider}_CLIENT_SECRET`);
-    }
-    const existing = opts.reauthorize;
+    const existing = opts.connectionId ? await this.deps.lifecycle.named(tenant, provider, opts.connectionId) : opts.reauthorize;
     if (existing && (existing.tenantId !== tenant.id || existing.provider !== provider)) {
       throw new GatewayError('BAD_USER_INPUT', 'that connection cannot be re-authorized by this tenant for this platform');
+    }
+    if (opts.connectionId && existing?.status === ConnectionStatus.ACTIVE) {
+      throw new GatewayError('BAD_USER_INPUT', 'that connection is ACTIVE: nothing to re-authorize');
     }
     const connection =
       existing ??
@@ -121,7 +128,7 @@ export class OAuthFlow {
 
   /** Handles the platform's redirect to `/oauth/callback/<provider>` with its query parameters. */
   async complete(provider: Provider, params: URLSearchParams): Promise<CallbackOutcome> {
-    const name = PROVIDER_NAMES[provider];
+    const name = displayName(provider);
     const pending = await this.consume(params.get('state') ?? '');
     if (!pending || pending.provider !== provider) {
       return { status: 400, title: 'This link is not valid', message: 'The sign-in request is unknown, was already used, or has expired. Start connecting again from your application.' };
@@ -144,27 +151,20 @@ export class OAuthFlow {
       const failed = await this.setStatus(record.id, ConnectionStatus.ERROR, `${name} returned no authorization code`);
       return { status: 400, title: `${name} was not connected`, message: 'The platform returned neither a code nor an error.', connection: failed };
     }
-    const module = this.deps.hub.module(provider);
     const ctx = this.deps.hub.context({ id: record.id, provider, sandbox: record.sandbox, credentials: {}, settings: {} });
+    let connected;
     try {
-      const result = await module!.oauth!.exchangeCode(ctx, { code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier });
-      const token = await ctx.tokens.peek('default');
-      const updated = await this.deps.connections.update(record.id, () => ({
-        status: ConnectionStatus.ACTIVE,
-        statusReason: null,
-        settings: result.settings,
-        label: result.label,
-        lastRefreshedAt: token ? new Date(token.obtainedAt).toISOString() : null,
-        accessTokenExpiresAt: token?.expiresAt ? new Date(token.expiresAt).toISOString() : null,
-      }));
-      if (updated) this.deps.onConnectionChanged?.(updated);
-      return { status: 200, title: `${name} is connected`, message: `Connected ${result.label} on ${name}. You can close this window.`, connection: updated };
+      connected = await this.deps.hub.module(provider).oauth!.exchangeCode(ctx, { code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier });
     } catch (err) {
       await ctx.tokens.clear();
       const e = asProviderError(err, provider, 'exchangeCode');
       const failed = await this.setStatus(record.id, ConnectionStatus.ERROR, `${name} did not accept the authorization: ${e.message}`);
       return { status: 502, title: `${name} was not connected`, message: `The platform did not accept the authorization (${e.code}). Start connecting again.`, connection: failed };
     }
+    // A person consenting again for an account the tenant already has connected lands on that
+    // connection; the PENDING record made for this flow then goes away.
+    const landed = await this.deps.lifecycle.land(record.tenantId, { provider, sandbox: record.sandbox, draftId: record.id, connected });
+    return { status: 200, title: `${name} is connected`, message: `Connected ${connected.label} on ${name}. You can close this window.`, connection: landed };
   }
 
   private async setStatus(id: string, status: ConnectionStatus, reason: string): Promise<ConnectionRecord | undefined> {
