@@ -12,7 +12,7 @@ export function tokenEndpointError(provider: string, displayName: string, operat
     provider,
     operation,
     answer.kind === 'transient' ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR',
-    `${displayName} ${endpoint} answered ${answer.kind === 'issued' ? 'HTTP 200' : `HTTP ${answer.status} (${describeTokenAnswer(answer)})`}`,
+    `${displayName} ${endpoint} answered HTTP ${answer.status}${answer.kind !== 'issued' && answer.error ? ` (${describeTokenAnswer(answer)})` : ''}`,
     { status: answer.status },
   );
 }

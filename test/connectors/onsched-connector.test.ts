@@ -4,7 +4,7 @@ import { allBookings, BOOKINGS, demoCredentials, grants, HARBOR_ID, type Json, M
 
 /**
  * The OnSched connector against its emulator, through the gateway's GraphQL API like a client
- * (contract shared/providers/onsched.md). The demo tenant is connected by sandbox mode.
+ * (docs/platforms/onsched.md). The demo tenant is connected by sandbox mode.
  */
 
 let tg: TestGateway;
@@ -39,9 +39,14 @@ async function services(): Promise<Json[]> {
 async function createCustomer(orgNativeId: string, email: string): Promise<Json> {
   const orgs = await gql(tg.url, tg.demoKey, '{ organizations(providers: [ONSCHED]) { id nativeId } }');
   const org = orgs.body.data.organizations.find((o: Json) => o.nativeId === orgNativeId);
-  const r = await gql(tg.url, tg.demoKey, 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id nativeId firstName lastName email phone organization { nativeId } } }', {
-    input: { organizationId: org.id, firstName: 'Zoë', lastName: 'Müller-Test', email, phone: '6465550199' },
-  });
+  const r = await gql(
+    tg.url,
+    tg.demoKey,
+    'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id nativeId firstName lastName email phone organization { nativeId } } }',
+    {
+      input: { organizationId: org.id, firstName: 'Zoë', lastName: 'Müller-Test', email, phone: '6465550199' },
+    },
+  );
   expect(r.body.errors).toBeUndefined();
   return r.body.data.createCustomer;
 }
@@ -93,8 +98,14 @@ describe('OnSched connector: reads', () => {
     const nodes = r.body.data.customers.edges.map((e: Json) => e.node);
     expect(nodes.filter((n: Json) => n.organization.nativeId === HARBOR_ID).length).toBeGreaterThanOrEqual(10);
     expect(nodes.filter((n: Json) => n.organization.nativeId === MAPLE_ID).length).toBeGreaterThanOrEqual(10);
-    const one = await gql(tg.url, tg.demoKey, '{ customers(first: 5, providers: [ONSCHED], search: "jose.nunez@example.com") { edges { node { firstName lastName phone } } } }');
-    expect(one.body.data.customers.edges.map((e: Json) => e.node)).toEqual([{ firstName: 'José', lastName: 'Núñez', phone: expect.stringMatching(/^\d{10}$/) }]);
+    const one = await gql(
+      tg.url,
+      tg.demoKey,
+      '{ customers(first: 5, providers: [ONSCHED], search: "jose.nunez@example.com") { edges { node { firstName lastName phone } } } }',
+    );
+    expect(one.body.data.customers.edges.map((e: Json) => e.node)).toEqual([
+      { firstName: 'José', lastName: 'Núñez', phone: expect.stringMatching(/^\d{10}$/) },
+    ]);
   });
 
   it('lists bookings in (startsAt, id) order, identical with small and large pages, holds left out', async () => {
@@ -129,9 +140,14 @@ describe('OnSched connector: reads', () => {
 
   it('resolves a booking by id with its service and customer', async () => {
     const b = (await gql(tg.url, tg.demoKey, BOOKINGS, { first: 1, filter: { providers: ['ONSCHED'] } })).body.data.bookings.edges[0].node;
-    const r = await gql(tg.url, tg.demoKey, 'query($id: ID!) { node(id: $id) { ... on Booking { nativeId status service { name } customer { email } organization { name } } } }', {
-      id: b.id,
-    });
+    const r = await gql(
+      tg.url,
+      tg.demoKey,
+      'query($id: ID!) { node(id: $id) { ... on Booking { nativeId status service { name } customer { email } organization { name } } } }',
+      {
+        id: b.id,
+      },
+    );
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.node).toMatchObject({ nativeId: b.nativeId, service: { name: b.raw.serviceName }, customer: { email: b.raw.email } });
   });
@@ -176,7 +192,13 @@ describe('OnSched connector: availability and writes', () => {
 
   it('creates a customer (type 0 person); a duplicate e-mail or none is BAD_USER_INPUT', async () => {
     const c = await createCustomer(HARBOR_ID, 'zoe.test1@example.com');
-    expect(c).toMatchObject({ firstName: 'Zoë', lastName: 'Müller-Test', email: 'zoe.test1@example.com', phone: '6465550199', organization: { nativeId: HARBOR_ID } });
+    expect(c).toMatchObject({
+      firstName: 'Zoë',
+      lastName: 'Müller-Test',
+      email: 'zoe.test1@example.com',
+      phone: '6465550199',
+      organization: { nativeId: HARBOR_ID },
+    });
     const organizationId = (await gql(tg.url, tg.demoKey, '{ organizations(providers: [ONSCHED]) { id } }')).body.data.organizations[0].id;
     const create = 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }';
     const again = await gql(tg.url, tg.demoKey, create, { input: { organizationId, firstName: 'A', lastName: 'B', email: 'zoe.test1@example.com' } });
@@ -191,15 +213,22 @@ describe('OnSched connector: availability and writes', () => {
     const customer = await createCustomer(HARBOR_ID, 'zoe.idem@example.com');
     const svc = service('Initial Assessment');
     const from = new Date(Date.now() + 3 * 86_400_000);
-    const slots = (await gql(tg.url, tg.demoKey, AVAILABILITY, { serviceId: svc.id, from: from.toISOString(), to: new Date(from.getTime() + 7 * 86_400_000).toISOString() })).body.data
-      .availability as Json[];
+    const slots = (
+      await gql(tg.url, tg.demoKey, AVAILABILITY, { serviceId: svc.id, from: from.toISOString(), to: new Date(from.getTime() + 7 * 86_400_000).toISOString() })
+    ).body.data.availability as Json[];
     const slot = slots[0];
     const input = { serviceId: svc.id, customerId: customer.id, startsAt: slot.startsAt, idempotencyKey: 'onsched-idem-1' };
     const apiBefore = (await sandbox(onsched, 'stats')).api;
     const first = await gql(tg.url, tg.demoKey, CREATE_BOOKING, { input });
     expect(first.body.errors).toBeUndefined();
     const b = first.body.data.createBooking;
-    expect(b).toMatchObject({ status: 'CONFIRMED', startsAt: slot.startsAt, endsAt: slot.endsAt, customer: { email: 'zoe.idem@example.com' }, service: { name: 'Initial Assessment' } });
+    expect(b).toMatchObject({
+      status: 'CONFIRMED',
+      startsAt: slot.startsAt,
+      endsAt: slot.endsAt,
+      customer: { email: 'zoe.idem@example.com' },
+      service: { name: 'Initial Assessment' },
+    });
     expect(b.raw).toMatchObject({ status: 'BK', customerId: customer.nativeId, serviceId: svc.nativeId });
     const second = await gql(tg.url, tg.demoKey, CREATE_BOOKING, { input });
     expect(second.body.data.createBooking.id).toBe(b.id);
@@ -207,7 +236,12 @@ describe('OnSched connector: availability and writes', () => {
     const window = { startsAfter: slot.startsAt, startsBefore: new Date(Date.parse(slot.startsAt) + 60_000).toISOString() };
     const there = (await allBookings(tg.url, tg.demoKey, 50, window)).filter((x) => x.raw.customerId === customer.nativeId);
     expect(there.map((x) => x.nativeId)).toEqual([b.nativeId]);
-    const custBookings = await gql(tg.url, tg.demoKey, 'query($id: ID!) { node(id: $id) { ... on Customer { bookings(first: 10) { edges { node { id } } } } } }', { id: customer.id });
+    const custBookings = await gql(
+      tg.url,
+      tg.demoKey,
+      'query($id: ID!) { node(id: $id) { ... on Customer { bookings(first: 10) { edges { node { id } } } } } }',
+      { id: customer.id },
+    );
     expect(custBookings.body.data.node.bookings.edges.map((e: Json) => e.node.id)).toEqual([b.id]);
     const apiCalls = (await sandbox(onsched, 'stats')).api - apiBefore;
     console.log(`[onsched] idempotent createBooking: same id twice, 1 appointment at the slot, ${apiCalls} emulator API calls in total`);
@@ -217,8 +251,13 @@ describe('OnSched connector: availability and writes', () => {
     const massage = service('Sports Massage');
     const customer = await createCustomer(HARBOR_ID, 'zoe.race@example.com');
     const from = new Date(Date.now() + 5 * 86_400_000);
-    const slots = (await gql(tg.url, tg.demoKey, AVAILABILITY, { serviceId: massage.id, from: from.toISOString(), to: new Date(from.getTime() + 7 * 86_400_000).toISOString() })).body.data
-      .availability as Json[];
+    const slots = (
+      await gql(tg.url, tg.demoKey, AVAILABILITY, {
+        serviceId: massage.id,
+        from: from.toISOString(),
+        to: new Date(from.getTime() + 7 * 86_400_000).toISOString(),
+      })
+    ).body.data.availability as Json[];
     const slot = slots.find((s) => s.available === 2) as Json;
     expect(slot).toBeDefined();
     const input = { serviceId: massage.id, customerId: customer.id, startsAt: slot.startsAt };
@@ -245,8 +284,9 @@ describe('OnSched connector: availability and writes', () => {
     const mapleServices = (await services()).filter((s) => s.organization.nativeId === MAPLE_ID);
     const svc = mapleServices.find((s) => s.name === 'Check-up') as Json;
     const from = new Date(Date.now() + 4 * 86_400_000);
-    const slot = (await gql(tg.url, tg.demoKey, AVAILABILITY, { serviceId: svc.id, from: from.toISOString(), to: new Date(from.getTime() + 5 * 86_400_000).toISOString() })).body.data
-      .availability[0];
+    const slot = (
+      await gql(tg.url, tg.demoKey, AVAILABILITY, { serviceId: svc.id, from: from.toISOString(), to: new Date(from.getTime() + 5 * 86_400_000).toISOString() })
+    ).body.data.availability[0];
     const created = await gql(tg.url, tg.demoKey, CREATE_BOOKING, { input: { serviceId: svc.id, customerId: customer.id, startsAt: slot.startsAt } });
     expect(created.body.data.createBooking).toMatchObject({ status: 'CONFIRMED', timezone: 'America/Vancouver', organization: { nativeId: MAPLE_ID } });
     const cancel = 'mutation($id: ID!) { cancelBooking(id: $id, reason: "moved away") { id status } }';

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { jwtExpiresAt, onschedCredentialsSchema } from '../../src/connectors/onsched/auth.js';
 import { isKeyRejection } from '../../src/connectors/onsched/client.js';
-import { settlesPage } from '../../src/connectors/onsched/index.js';
+import { settlesPage } from '../../src/connectors/onsched/queries.js';
 import {
   bookingStatus,
   dateWindows,
@@ -19,7 +19,7 @@ import {
 import { appointmentSchema, availabilitySchema, companySchema, customerSchema, serviceSchema } from '../../src/connectors/onsched/schemas.js';
 import { BookingStatus } from '../../src/connectors/enums.js';
 
-/** The contract's own example records (shared/providers/onsched.md §3). */
+/** The contract's own example records (docs/platforms/onsched.md §3). */
 const HARBOR = 'f8dc03c7-b8dc-43f6-9ae9-8c557b2e9013';
 const company = companySchema.parse({
   object: 'company',
@@ -280,7 +280,13 @@ describe('OnSched pure helpers', () => {
 
   it('stops paging once later pages cannot change the first bookings', () => {
     const at = (h: number, status = 'BK') =>
-      appointmentSchema.parse({ ...appointmentJson, id: `id-${h}`, status, startDateTime: `2025-03-11T${String(h).padStart(2, '0')}:00:00Z`, endDateTime: `2025-03-11T${String(h).padStart(2, '0')}:30:00Z` });
+      appointmentSchema.parse({
+        ...appointmentJson,
+        id: `id-${h}`,
+        status,
+        startDateTime: `2025-03-11T${String(h).padStart(2, '0')}:00:00Z`,
+        endDateTime: `2025-03-11T${String(h).padStart(2, '0')}:30:00Z`,
+      });
     const q = { limit: 2 };
     expect(settlesPage([at(9), at(10), at(11)], HARBOR, q, BEFORE)).toBe(true);
     expect(settlesPage([at(9), at(10)], HARBOR, q, BEFORE)).toBe(false);

@@ -3,7 +3,7 @@ import { BookingStatus } from '../../src/connectors/enums.js';
 import { oauthError } from '../../src/tokens/token-answer.js';
 import { buildAuthorizeUrl, tokenSetFrom } from '../../src/connectors/yappointment/auth.js';
 import { describeError, missingScope } from '../../src/connectors/yappointment/client.js';
-import { bookingFilter, pageSettled } from '../../src/connectors/yappointment/index.js';
+import { bookingFilter, pageSettled } from '../../src/connectors/yappointment/queries.js';
 import { bookingStatus, nativeStatuses, toBooking, toCustomer, toOrganization, toService, toTimeSlots } from '../../src/connectors/yappointment/mapping.js';
 import { yappointmentProvider } from '../../src/connectors/yappointment/provider.js';
 import { bookingSchema, companySchema, customerSchema, serviceSchema, slotSchema, tokenAnswerSchema } from '../../src/connectors/yappointment/schemas.js';
@@ -85,7 +85,11 @@ describe('yAppointment mapping (contract §6)', () => {
 
     const c = toCustomer(customerSchema.parse(customer), company._id);
     expect(c).toMatchObject({ ref: 'cust_100000123', firstName: 'John', lastName: 'Doe', email: 'john@example.com', phone: '+12125550142' });
-    expect(toCustomer(customerSchema.parse({ id: 'cust_1', firstName: '', phone: null }), company._id)).toMatchObject({ firstName: null, phone: null, email: null });
+    expect(toCustomer(customerSchema.parse({ id: 'cust_1', firstName: '', phone: null }), company._id)).toMatchObject({
+      firstName: null,
+      phone: null,
+      email: null,
+    });
   });
 
   it('maps the booking example with dates, links and its raw record', () => {
@@ -144,7 +148,14 @@ describe('yAppointment list decisions', () => {
     const after = { startsAt: new Date('2025-04-20T14:00:00Z'), ref: 'bkg_000000005' };
     expect(
       bookingFilter(
-        { ...base, startsAfter: new Date('2025-04-01T00:00:00Z'), startsBefore: new Date('2025-05-01T00:00:00Z'), after, statuses: [BookingStatus.CANCELED], customerRef: 'cust_1' },
+        {
+          ...base,
+          startsAfter: new Date('2025-04-01T00:00:00Z'),
+          startsBefore: new Date('2025-05-01T00:00:00Z'),
+          after,
+          statuses: [BookingStatus.CANCELED],
+          customerRef: 'cust_1',
+        },
         company._id,
       ),
     ).toEqual({ from: '2025-04-20T14:00:00.000Z', to: '2025-05-01T00:00:00.000Z', status: ['cancelled'], customerId: 'cust_1' });

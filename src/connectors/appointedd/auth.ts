@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { oauthError } from '../../tokens/token-answer.js';
-import { ProviderError } from '../errors.js';
+import { classifyTokenAnswer } from '../../tokens/token-answer.js';
 import { GrantRevokedError } from '../../tokens/errors.js';
-import { type HttpClient, parseBody } from '../http.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
+import { type HttpClient, parseBody } from '../http.js';
+import { tokenEndpointError } from '../oauth.js';
 import { appointeddProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
 
@@ -21,12 +21,16 @@ export type AppointeddCredentials = z.infer<typeof appointeddCredentialsSchema>;
 /**
  * Client credentials (contract §2): POST JSON to the token endpoint with the chosen client
  * authentication and `expires_in`. There is no refresh token: a new access token is requested near
- * expiry or after a 401. `invalid_client` means the client was deleted: the grant is gone.
+ * expiry or after a 401. Times are stamped with the token manager's clock (`now`).
+ *
+ * Throws `GrantRevokedError` when the client is refused (`invalid_client`, `unauthorized_client`,
+ * HTTP 401): the client was deleted, so the grant is gone. Any other refusal is PROVIDER_ERROR,
+ * 429/5xx PROVIDER_UNAVAILABLE (see `classifyTokenAnswer`).
  */
 export function clientCredentialsStrategy(http: HttpClient, authUrl: string, creds: AppointeddCredentials): TokenStrategy {
   return {
     marginSeconds: P.expiryMarginSeconds,
-    async obtain(): Promise<TokenSet> {
+    async obtain(_current: TokenSet | null, now: () => number): Promise<TokenSet> {
       const body: Record<string, unknown> = { grant_type: 'client_credentials', expires_in: creds.tokenLifetimeSeconds };
       const headers: Record<string, string> = {};
       if (creds.clientAuth === 'basic') {
@@ -36,18 +40,13 @@ export function clientCredentialsStrategy(http: HttpClient, authUrl: string, cre
         body.client_id = creds.clientId;
         body.client_secret = creds.clientSecret;
       }
-      const requestedAt = Date.now();
+      const requestedAt = now();
       const res = await http.send({ operation: 'token', method: 'POST', url: `${authUrl}${P.tokenPath}`, json: body, headers });
-      if (res.status === 400 || res.status === 401) {
-        const { error } = oauthError(res.text);
-        if (error === 'invalid_client' || error === 'unauthorized_client' || res.status === 401) {
-          throw new GrantRevokedError(P.key, 'Appointedd rejected the client id or secret (invalid_client)');
-        }
-        throw new ProviderError(P.key, 'token', 'PROVIDER_ERROR', `Appointedd refused the token request (${error ?? res.status})`);
+      const answer = classifyTokenAnswer(res);
+      if (answer.kind === 'client-refused') {
+        throw new GrantRevokedError(P.key, 'Appointedd rejected the client id or secret (invalid_client)');
       }
-      if (res.status !== 200) {
-        throw new ProviderError(P.key, 'token', res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR', `Appointedd token endpoint answered HTTP ${res.status}`, { status: res.status });
-      }
+      if (answer.kind !== 'issued') throw tokenEndpointError(P.key, P.displayName, 'token', answer);
       const t = parseBody(res, tokenAnswerSchema, P.key, 'token');
       return { accessToken: t.access_token, expiresAt: requestedAt + t.expires_in * 1000, obtainedAt: requestedAt };
     },

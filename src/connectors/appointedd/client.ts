@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { expectOk, type HttpClient, parseBody } from '../http.js';
+import { collectPages } from '../paging.js';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
 import { appointeddProvider as P } from './provider.js';
 import { documentOf, errorDocumentSchema } from './schemas.js';
@@ -10,7 +11,12 @@ const MEDIA = 'application/vnd.api+json';
 export function describeError(text: string): string | null {
   const parsed = errorDocumentSchema.safeParse(JSON.parse(text));
   if (!parsed.success) return null;
-  return parsed.data.errors.map((e) => e.detail ?? e.title ?? e.code).filter(Boolean).join('; ') || null;
+  return (
+    parsed.data.errors
+      .map((e) => e.detail ?? e.title ?? e.code)
+      .filter(Boolean)
+      .join('; ') || null
+  );
 }
 
 /** HTTP calls of the Appointedd JSON API v2 with the connection's token (contract §3). */
@@ -35,10 +41,11 @@ export class AppointeddClient {
 
   private async getUrl<T extends z.ZodType>(operation: string, url: string, resource: T) {
     const res = await this.tokens.use('default', this.strategy, async (t) =>
-      expectOk(
-        await this.http.send({ operation, url, headers: { authorization: `Bearer ${t.accessToken}`, accept: MEDIA } }),
-        { provider: P.key, operation, describe: describeError },
-      ),
+      expectOk(await this.http.send({ operation, url, headers: { authorization: `Bearer ${t.accessToken}`, accept: MEDIA } }), {
+        provider: P.key,
+        operation,
+        describe: describeError,
+      }),
     );
     return parseBody(res, documentOf(resource), P.key, operation);
   }
@@ -57,20 +64,14 @@ export class AppointeddClient {
   ): Promise<{ items: Array<z.infer<T>>; next: string | null }> {
     const doc = await this.get(operation, path, { ...query, 'page[limit]': String(limit), 'page[start]': cursor ?? undefined }, z.array(resource));
     const nextUrl = doc.links?.next;
-    const next = nextUrl ? new URL(nextUrl).searchParams.get('page[start]') : null;
-    return { items: doc.data as Array<z.infer<T>>, next };
+    const start = nextUrl ? new URL(nextUrl).searchParams.get('page[start]') : null;
+    // A next link without a `page[start]` (or an empty one) names no next page.
+    return { items: doc.data as Array<z.infer<T>>, next: start || null };
   }
 
-  /** Every item of a collection, following `links.next` to the end. */
+  /** Every item of a collection, following `links.next` to the end (`collectPages`). */
   async all<T extends z.ZodType>(operation: string, path: string, query: Record<string, string | undefined>, resource: T): Promise<Array<z.infer<T>>> {
-    const out: Array<z.infer<T>> = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: Array<z.infer<T>>; next: string | null } = await this.page(operation, path, query, resource, cursor, P.pageLimit);
-      out.push(...page.items);
-      cursor = page.next;
-    } while (cursor);
-    return out;
+    return collectPages(P.key, operation, (cursor: string | null) => this.page(operation, path, query, resource, cursor, P.pageLimit));
   }
 
   /** POSTs a JSON:API document (a write: 400/409/422 become BAD_USER_INPUT). */

@@ -1,6 +1,6 @@
 import { BookingEventType, WebhookMode } from '../enums.js';
 
-/** Appointedd, data only (contract: shared/providers/appointedd.md). */
+/** Appointedd, data only (contract: docs/platforms/appointedd.md). */
 export const appointeddProvider = {
   key: 'APPOINTEDD' as const,
   slug: 'appointedd' as const,
@@ -21,10 +21,14 @@ export const appointeddProvider = {
   pageLimit: 100,
   /** The availability endpoint answers at most this many days per call. */
   availabilityMaxDays: 42,
+  /** HTTP calls in flight per batch get (`getServices`, `getCustomers`, `getBookings` fetch by id). */
+  concurrency: 8,
   /** Reference data (accounts, services) is cached this long. */
   referenceTtlMs: 300_000,
   /** Customer listings used to batch customer look-ups are cached this long. */
   customerTtlMs: 30_000,
+  /** A batch of at least this many customers reads the (cached) customer listing instead of one look-up each. */
+  customerListingMinRefs: 3,
   webhooks: {
     mode: WebhookMode.POLLING,
     events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],

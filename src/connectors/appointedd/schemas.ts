@@ -2,8 +2,7 @@ import { z } from 'zod';
 
 /** zod schemas of Appointedd's JSON:API payloads (contract §3); unknown fields pass through. */
 
-const relOne = (type: string) =>
-  z.object({ data: z.object({ type: z.literal(type), id: z.string() }).nullable() }).optional();
+const relOne = (type: string) => z.object({ data: z.object({ type: z.literal(type), id: z.string() }).nullable() }).optional();
 const relMany = (type: string) => z.object({ data: z.array(z.object({ type: z.literal(type), id: z.string() })) }).optional();
 
 export const accountSchema = z.looseObject({

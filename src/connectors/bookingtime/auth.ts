@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { oauthError } from '../../tokens/token-answer.js';
-import type { ConnectionTokens, TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
-import { ProviderError } from '../errors.js';
 import { AccessTokenRejectedError, GrantRevokedError } from '../../tokens/errors.js';
-import { type HttpClient, type HttpResponse, parseBody, platformNow } from '../http.js';
+import { classifyTokenAnswer } from '../../tokens/token-answer.js';
+import type { ConnectionTokens, TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
+import { type HttpClient, parseBody, platformNow } from '../http.js';
+import { tokenEndpointError } from '../oauth.js';
 import { bookingtimeProvider as P } from './provider.js';
 import { accessAnswerSchema, refreshAnswerSchema } from './schemas.js';
 
@@ -15,6 +15,9 @@ export const bookingtimeCredentialsSchema = z.object({
   appId: z.string().trim().min(1).optional(),
 });
 export type BookingtimeCredentials = z.infer<typeof bookingtimeCredentialsSchema>;
+
+/** The app id of the app-level routes: the one given, else the client id (§3.1). */
+export const appIdOf = (creds: BookingtimeCredentials): string => creds.appId ?? creds.clientId;
 
 /** The token-manager name of the access token bound to `organizationId`. */
 export const organizationTokenName = (organizationId: string) => `${P.tokenNames.organizationPrefix}${organizationId}`;
@@ -30,42 +33,35 @@ export function refreshTokenLapsed(platformNowMs: number, platformExpiresAtMs: n
   return platformNowMs >= platformExpiresAtMs - marginSeconds * 1000;
 }
 
-
+/** `invalid_client` (or any 401) from the token endpoint: the app or its secret is gone (§2.1). */
 const rejectedClient = (description: string | null) =>
   new GrantRevokedError(
     P.key,
     `bookingtime rejected the client id or secret (invalid_client${description ? `: ${description}` : ''}): the app was deleted or its secret changed; connect bookingtime again with the app's current client id and secret`,
   );
 
-/** A non-OAuth failure of the token endpoint (5xx, 429, anything unexpected). */
-function tokenEndpointFailure(res: HttpResponse, error: string | null): ProviderError {
-  const code = res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR';
-  return new ProviderError(P.key, 'token', code, `bookingtime token endpoint answered HTTP ${res.status}${error ? ` (${error})` : ''}`, {
-    status: res.status,
-  });
-}
-
 /**
  * Client credentials → refresh token (contract §2.1): a form-encoded POST with the secret in the
- * body. The set's `accessToken` is the 30-day refresh token; it is renewed `refreshMarginSeconds`
- * (one day) before it runs out. `invalid_client` means the app or its secret is gone: the grant is dead.
+ * body. The set's `accessToken` is the 30-day refresh token (a `grant`: it only obtains access
+ * tokens); it is renewed `refreshMarginSeconds` (one day) before it runs out. A refused client
+ * (`invalid_client`, 401) means the app or its secret is gone: the grant is dead (GrantRevokedError).
+ * Any other answer is a ProviderError (`tokenEndpointError`: PROVIDER_UNAVAILABLE for 5xx/429).
  */
 export function clientCredentialsStrategy(http: HttpClient, authUrl: string, creds: BookingtimeCredentials): TokenStrategy {
   return {
+    kind: 'grant',
     marginSeconds: P.refreshMarginSeconds,
-    async obtain(): Promise<TokenSet> {
-      const requestedAt = Date.now();
+    async obtain(_current: TokenSet | null, now: () => number): Promise<TokenSet> {
+      const requestedAt = now();
       const res = await http.send({
         operation: 'token',
         method: 'POST',
         url: `${authUrl}${P.tokenPath}`,
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }),
       });
-      if (res.status !== 200) {
-        const { error, description } = oauthError(res.text);
-        if (error === 'invalid_client' || res.status === 401) throw rejectedClient(description);
-        throw tokenEndpointFailure(res, error);
-      }
+      const answer = classifyTokenAnswer(res);
+      if (answer.kind === 'client-refused') throw rejectedClient(answer.description);
+      if (answer.kind !== 'issued') throw tokenEndpointError(P.key, P.displayName, 'token', answer);
       const t = parseBody(res, refreshAnswerSchema, P.key, 'token');
       return {
         accessToken: t.refresh_token,
@@ -86,7 +82,8 @@ export function clientCredentialsStrategy(http: HttpClient, authUrl: string, cre
  * ran out on its clock, the call throws `AccessTokenRejectedError`, so the token manager renews the
  * refresh token once with client credentials (shared by every organization) and exchanges again.
  * An `invalid_grant` while the refresh token should still live (revoked, organization no longer
- * permitted) or a second refusal is `GrantRevokedError` → NEEDS_REAUTH.
+ * permitted) or a second refusal is `GrantRevokedError` → NEEDS_REAUTH, and so is a refused client
+ * (`invalid_client`, 401). Any other answer is a ProviderError (`tokenEndpointError`).
  */
 export function accessTokenStrategy(opts: {
   http: HttpClient;
@@ -98,30 +95,35 @@ export function accessTokenStrategy(opts: {
 }): TokenStrategy {
   const { http, authUrl, creds, tokens, refresh, organizationId } = opts;
   return {
+    kind: 'access',
     marginSeconds: P.accessMarginSeconds,
-    obtain: () =>
+    obtain: (_current, now) =>
       tokens.use(P.tokenNames.refresh, refresh, async (refreshSet): Promise<TokenSet> => {
-        const requestedAt = Date.now();
+        const requestedAt = now();
         const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: creds.clientId, refresh_token: refreshSet.accessToken });
         if (organizationId) form.set('organization_id', organizationId);
         const res = await http.send({ operation: 'token', method: 'POST', url: `${authUrl}${P.tokenPath}`, body: form });
-        if (res.status === 200) {
-          const t = parseBody(res, accessAnswerSchema, P.key, 'token');
-          return { accessToken: t.access_token, expiresAt: requestedAt + t.expires_in * 1000, obtainedAt: requestedAt, meta: { organizationId } };
-        }
-        const { error, description } = oauthError(res.text);
-        if (error === 'invalid_grant') {
-          const platformExpiresAt = refreshSet.meta?.platformExpiresAt as number | undefined;
-          if (refreshTokenLapsed(platformNow(res.headers, Date.now()), platformExpiresAt, P.refreshMarginSeconds)) {
-            throw new AccessTokenRejectedError(P.key, 'token');
+        const answer = classifyTokenAnswer(res);
+        switch (answer.kind) {
+          case 'issued': {
+            const t = parseBody(res, accessAnswerSchema, P.key, 'token');
+            return { accessToken: t.access_token, expiresAt: requestedAt + t.expires_in * 1000, obtainedAt: requestedAt, meta: { organizationId } };
           }
-          throw new GrantRevokedError(
-            P.key,
-            `bookingtime refused the app's refresh token before it expired (invalid_grant${description ? `: "${description}"` : ''}): the app's access was revoked in bookingtime. Allow the app again there, then connect bookingtime again`,
-          );
+          case 'grant-refused': {
+            const platformExpiresAt = refreshSet.meta?.platformExpiresAt as number | undefined;
+            if (refreshTokenLapsed(platformNow(res.headers, now()), platformExpiresAt, P.refreshMarginSeconds)) {
+              throw new AccessTokenRejectedError(P.key, 'token');
+            }
+            throw new GrantRevokedError(
+              P.key,
+              `bookingtime refused the app's refresh token before it expired (invalid_grant${answer.description ? `: "${answer.description}"` : ''}): the app's access was revoked in bookingtime. Allow the app again there, then connect bookingtime again`,
+            );
+          }
+          case 'client-refused':
+            throw rejectedClient(answer.description);
+          default:
+            throw tokenEndpointError(P.key, P.displayName, 'token', answer);
         }
-        if (error === 'invalid_client' || res.status === 401) throw rejectedClient(description);
-        throw tokenEndpointFailure(res, error);
       }),
   };
 }

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { ConnectionTokens } from '../../tokens/token-manager.js';
 import { expectOk, type HttpClient, parseBody } from '../http.js';
+import { collectPages } from '../paging.js';
 import { type BookingtimeAuth, organizationTokenName } from './auth.js';
 import { bookingtimeProvider as P } from './provider.js';
-import { envelopeOf, errorEnvelopeSchema } from './schemas.js';
+import { envelopeOf, errorEnvelopeSchema, paginationListOf } from './schemas.js';
 
 const JSON_MEDIA = 'application/json; charset=utf-8';
 
@@ -53,6 +54,19 @@ export class BookingtimeClient {
   async organization<T extends z.ZodType>(organizationId: string, operation: string, call: Call, content: T): Promise<z.infer<T>> {
     const url = this.url(`/organization/${encodeURIComponent(organizationId)}${call.path}`, call.query);
     return this.send(organizationTokenName(organizationId), this.auth.organization(organizationId), operation, url, call, content);
+  }
+
+  /**
+   * Every record of an organization's `PAGINATION_LIST` route (§3), page 1 onwards until `pageTotal`
+   * or an empty page; `path(page)` names the route of one page.
+   */
+  async all<T extends z.ZodType>(organizationId: string, operation: string, path: (page: number) => string, record: T): Promise<Array<z.infer<T>>> {
+    return collectPages(P.key, operation, async (page: number | null) => {
+      const current = page ?? 1;
+      const list = await this.organization(organizationId, operation, { path: path(current) }, paginationListOf(record));
+      const items = list.recordList as Array<z.infer<T>>;
+      return { items, next: current >= list.pageTotal || items.length === 0 ? null : current + 1 };
+    });
   }
 
   /** Calls an app-level route (`/app/{appId}/…`) with the organization-less token; returns `content`. */

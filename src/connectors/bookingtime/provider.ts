@@ -1,6 +1,6 @@
 import { BookingEventType, WebhookMode } from '../enums.js';
 
-/** bookingtime, data only (contract: shared/providers/bookingtime.md). */
+/** bookingtime, data only (contract: docs/platforms/bookingtime.md). */
 export const bookingtimeProvider = {
   key: 'BOOKINGTIME' as const,
   slug: 'bookingtime' as const,
@@ -35,10 +35,14 @@ export const bookingtimeProvider = {
   customerTtlMs: 30_000,
   /** Months that ended (and so can no longer change) are cached this long. */
   pastMonthTtlMs: 300_000,
-  /** Calendar months `listBookings` fetches at once while walking forward. */
+  /** Calendar months fetched at once: `listBookings` walking forward, `availability` over its range. */
   monthsInFlight: 4,
-  /** HTTP calls in flight per batch get. */
+  /** `availability` reads at most this many calendar months of free slots (later months are left out). */
+  availabilityMaxMonths: 24,
+  /** HTTP calls in flight per batch get, and organizations read at once by `listServices`. */
   concurrency: 8,
+  /** A batch of at least this many customers of one organization reads its (cached) listing instead of one show each. */
+  customerListingMinRefs: 3,
   webhooks: {
     mode: WebhookMode.POLLING,
     events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { oauthError } from '../../tokens/token-answer.js';
+import { classifyTokenAnswer, describeTokenAnswer, type TokenAnswer } from '../../tokens/token-answer.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { ProviderError } from '../errors.js';
 import { GrantRevokedError } from '../../tokens/errors.js';
 import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { tokenEndpointError } from '../oauth.js';
 import { dayscheduleProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
 
@@ -46,7 +47,6 @@ export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { s
   return u.toString();
 }
 
-
 /** A 200 token answer as a token set, times counted from `requestedAtMs` on the gateway's clock. */
 export function toTokenSet(res: HttpResponse, requestedAtMs: number): TokenSet {
   const t = parseBody(res, tokenAnswerSchema, P.key, 'token');
@@ -59,32 +59,20 @@ export function toTokenSet(res: HttpResponse, requestedAtMs: number): TokenSet {
   };
 }
 
-/** Throws for a non-2xx, non-OAuth-error answer of the token endpoint (429/5xx transient). */
-function unexpectedTokenAnswer(res: HttpResponse, operation: string): never {
-  throw new ProviderError(
-    P.key,
-    operation,
-    res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR',
-    `DaySchedule token endpoint answered HTTP ${res.status}`,
-    { status: res.status },
-  );
-}
-
-const describeOAuth = (e: { error: string | null; description: string | null }, status: number) =>
-  `${e.error ?? `HTTP ${status}`}${e.description ? `: ${e.description}` : ''}`;
-
 /**
  * Authorization-code exchange (§2.2): `POST /v1/oauth2/token`, JSON with the client id and secret
- * in the body and the `redirect_uri` of the consent request. Throws BAD_USER_INPUT when the
- * platform refuses the code (`invalid_grant`), PROVIDER_ERROR when it refuses the app.
+ * in the body and the `redirect_uri` of the consent request; times stamped with `now` (the token
+ * manager's clock, `ctx.tokens.now`). Throws BAD_USER_INPUT when the platform refuses the code
+ * (`invalid_grant`), PROVIDER_ERROR when it refuses the app, PROVIDER_UNAVAILABLE on 429/5xx.
  */
 export async function exchangeAuthorizationCode(
   http: HttpClient,
   authUrl: string,
   app: AppCredentials,
   params: { code: string; redirectUri: string },
+  now: () => number,
 ): Promise<TokenSet> {
-  const requestedAt = Date.now();
+  const requestedAt = now();
   const res = await http.send({
     operation: 'exchangeCode',
     method: 'POST',
@@ -97,33 +85,27 @@ export async function exchangeAuthorizationCode(
       client_secret: app.clientSecret,
     },
   });
-  if (res.status === 400 || res.status === 401) {
-    const e = oauthError(res.text);
-    if (e.error === 'invalid_grant') {
-      throw new ProviderError(
-        P.key,
-        'exchangeCode',
-        'BAD_USER_INPUT',
-        `DaySchedule refused the authorization code (${describeOAuth(e, res.status)})`,
-        {
-          status: res.status,
-        },
-      );
-    }
-    if (e.error === 'invalid_client' || res.status === 401) throw appCredentialsRejected('exchangeCode', e, res.status);
-    throw new ProviderError(P.key, 'exchangeCode', 'PROVIDER_ERROR', `DaySchedule refused the code exchange (${describeOAuth(e, res.status)})`, {
-      status: res.status,
-    });
+  const answer = classifyTokenAnswer(res);
+  switch (answer.kind) {
+    case 'issued':
+      return toTokenSet(res, requestedAt);
+    case 'grant-refused':
+      throw new ProviderError(P.key, 'exchangeCode', 'BAD_USER_INPUT', `DaySchedule refused the authorization code (${describeTokenAnswer(answer)})`, {
+        status: answer.status,
+      });
+    case 'client-refused':
+      throw appCredentialsRejected('exchangeCode', answer);
+    default:
+      throw tokenEndpointError(P.key, P.displayName, 'exchangeCode', answer);
   }
-  if (res.status !== 200) unexpectedTokenAnswer(res, 'exchangeCode');
-  return toTokenSet(res, requestedAt);
 }
 
 /**
  * Refresh-token grant (§2.2): JSON `grant_type=refresh_token` with the client id and secret in the
  * body. Every answer carries a NEW refresh token and the presented one dies at once, so the strategy
  * presents the newest stored one (`current.refreshToken`) and returns the successor in the set —
- * the token manager stores the set before anyone uses the new access token.
+ * the token manager stores the set before anyone uses the new access token. Times are stamped with
+ * the manager's clock (`now`).
  *
  * Throws `GrantRevokedError` on `invalid_grant` (the app was disconnected in DaySchedule, or the
  * token was already rotated) and when no refresh token is stored. `invalid_client` is the app's
@@ -132,33 +114,32 @@ export async function exchangeAuthorizationCode(
 export function refreshTokenStrategy(http: HttpClient, authUrl: string, app: { clientId?: string; clientSecret?: string }): TokenStrategy {
   return {
     marginSeconds: P.expiryMarginSeconds,
-    async obtain(current: TokenSet | null): Promise<TokenSet> {
+    async obtain(current: TokenSet | null, now: () => number): Promise<TokenSet> {
       if (!current?.refreshToken) {
         throw new GrantRevokedError(P.key, 'No DaySchedule refresh token is stored for this connection: connect DaySchedule again');
       }
       const { clientId, clientSecret } = appCredentials(app);
-      const requestedAt = Date.now();
+      const requestedAt = now();
       const res = await http.send({
         operation: 'token',
         method: 'POST',
         url: `${authUrl}${P.tokenPath}`,
         json: { grant_type: 'refresh_token', refresh_token: current.refreshToken, client_id: clientId, client_secret: clientSecret },
       });
-      if (res.status === 400 || res.status === 401) {
-        const e = oauthError(res.text);
-        if (e.error === 'invalid_grant') {
+      const answer = classifyTokenAnswer(res);
+      switch (answer.kind) {
+        case 'issued':
+          return toTokenSet(res, requestedAt);
+        case 'grant-refused':
           throw new GrantRevokedError(
             P.key,
-            `DaySchedule refused the refresh token (${describeOAuth(e, res.status)}): the app was disconnected in DaySchedule; connect DaySchedule again`,
+            `DaySchedule refused the refresh token (${describeTokenAnswer(answer)}): the app was disconnected in DaySchedule; connect DaySchedule again`,
           );
-        }
-        if (e.error === 'invalid_client' || res.status === 401) throw appCredentialsRejected('token', e, res.status);
-        throw new ProviderError(P.key, 'token', 'PROVIDER_ERROR', `DaySchedule refused the token refresh (${describeOAuth(e, res.status)})`, {
-          status: res.status,
-        });
+        case 'client-refused':
+          throw appCredentialsRejected('token', answer);
+        default:
+          throw tokenEndpointError(P.key, P.displayName, 'token', answer);
       }
-      if (res.status !== 200) unexpectedTokenAnswer(res, 'token');
-      return toTokenSet(res, requestedAt);
     },
   };
 }
@@ -167,12 +148,12 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, app: { c
  * The app's own client id or secret was refused: a gateway configuration problem, which a person
  * reconnecting would not fix, so PROVIDER_ERROR rather than NEEDS_REAUTH.
  */
-function appCredentialsRejected(operation: string, e: { error: string | null; description: string | null }, status: number): ProviderError {
+function appCredentialsRejected(operation: string, answer: TokenAnswer): ProviderError {
   return new ProviderError(
     P.key,
     operation,
     'PROVIDER_ERROR',
-    `DaySchedule rejected the app's client credentials (${describeOAuth(e, status)}): check DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET`,
-    { status },
+    `DaySchedule rejected the app's client credentials (${describeTokenAnswer(answer)}): check DAYSCHEDULE_CLIENT_ID and DAYSCHEDULE_CLIENT_SECRET`,
+    { status: answer.status },
   );
 }

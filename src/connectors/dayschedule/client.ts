@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
 import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { collectPages, type PlatformPage } from '../paging.js';
 import { dayscheduleProvider as P } from './provider.js';
 import { errorBodySchema, listOf } from './schemas.js';
 
@@ -12,11 +13,9 @@ export function describeError(text: string): string | null {
   return (Array.isArray(m) ? m.join('; ') : m) || parsed.data.error || null;
 }
 
-/** One page of a §3 list: its items and the offset of the next page (null at the end). */
-export interface ListPage<T> {
-  items: T[];
+/** One page of a §3 list: its items, `next` = the offset of the next page (null at the end), and the list's `total`. */
+export interface ListPage<T> extends PlatformPage<T, number> {
   total: number;
-  nextOffset: number | null;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -61,25 +60,18 @@ export class DayScheduleClient {
     try {
       res = await this.call(operation, 'GET', path, { ...query, limit: Math.min(limit, P.pageLimit), offset });
     } catch (err) {
-      if ((err as { code?: string }).code === 'NOT_FOUND') return { items: [], total: offset, nextOffset: null };
+      if ((err as { code?: string }).code === 'NOT_FOUND') return { items: [], total: offset, next: null };
       throw err;
     }
     const body = parseBody(res, listOf(item), P.key, operation);
     const reached = body.offset + body.returned;
-    const nextOffset = body.returned > 0 && reached < body.total ? reached : null;
-    return { items: body.result as Array<z.infer<T>>, total: body.total, nextOffset };
+    const next = body.returned > 0 && reached < body.total ? reached : null;
+    return { items: body.result as Array<z.infer<T>>, total: body.total, next };
   }
 
-  /** Every item of a list, page by page (100 at a time) until `offset + returned >= total`. */
+  /** Every item of a list, page by page (100 at a time) until `offset + returned >= total` (`collectPages`). */
   async all<T extends z.ZodType>(operation: string, path: string, query: Query, item: T): Promise<Array<z.infer<T>>> {
-    const out: Array<z.infer<T>> = [];
-    let offset: number | null = 0;
-    while (offset !== null) {
-      const page: ListPage<z.infer<T>> = await this.page(operation, path, query, item, offset, P.pageLimit);
-      out.push(...page.items);
-      offset = page.nextOffset;
-    }
-    return out;
+    return collectPages(P.key, operation, (offset: number | null) => this.page(operation, path, query, item, offset ?? 0, P.pageLimit));
   }
 
   /** A JSON write (`POST`/`PUT`): 400/409/422 become BAD_USER_INPUT with the platform's message. */

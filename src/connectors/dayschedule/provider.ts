@@ -1,6 +1,6 @@
 import { BookingEventType, WebhookMode } from '../enums.js';
 
-/** DaySchedule, data only (contract: shared/providers/dayschedule.md). */
+/** DaySchedule, data only (contract: docs/platforms/dayschedule.md). */
 export const dayscheduleProvider = {
   key: 'DAYSCHEDULE' as const,
   slug: 'dayschedule' as const,
@@ -27,7 +27,7 @@ export const dayscheduleProvider = {
   pageLimit: 100,
   /** The availability endpoint answers at most this many days (both ends included) per call (§3.5). */
   availabilityMaxDays: 31,
-  /** Parallel calls per connection when fetching per id. */
+  /** HTTP calls in flight per batch get, and per batch of contact look-ups by e-mail (linking bookings). */
   concurrency: 8,
   /** Reference data (users, pages, resources) is cached this long. */
   referenceTtlMs: 300_000,

@@ -1,10 +1,11 @@
 import { decodeJwt } from 'jose';
-import { oauthError } from '../../tokens/token-answer.js';
 import { z } from 'zod';
-import { ProviderError, ProviderResponseError } from '../errors.js';
 import { GrantRevokedError } from '../../tokens/errors.js';
-import { type HttpClient, parseBody } from '../http.js';
+import { classifyTokenAnswer } from '../../tokens/token-answer.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
+import { ProviderResponseError } from '../errors.js';
+import { type HttpClient, parseBody } from '../http.js';
+import { tokenEndpointError } from '../oauth.js';
 import { onschedProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
 
@@ -49,6 +50,8 @@ export function jwtExpiresAt(accessToken: string, requestedAtMs: number): number
   return typeof claims.iat === 'number' && claims.exp > claims.iat ? Math.min(byExp, requestedAtMs + (claims.exp - claims.iat) * 1000) : byExp;
 }
 
+/** `: <error_description>` for a refusal's message, or nothing. */
+const detailOf = (description: string | null) => (description ? `: ${description}` : '');
 
 /**
  * Refresh-token grant (contract §2.2): `POST /v3/auth/token`, form-encoded, `x-api-key` = any company
@@ -58,18 +61,20 @@ export function jwtExpiresAt(accessToken: string, requestedAtMs: number): number
  * before anyone uses the new access token. No `expires_in`: the expiry comes from the JWT.
  *
  * Throws `GrantRevokedError` on `invalid_grant` (refresh token unknown, revoked or reused, or the key
- * outside its account) and on `invalid_client`/401 (the key is unknown): a person must act.
+ * outside its account) and on `invalid_client`/401 (the key is unknown): a person must act. Any other
+ * answer is a ProviderError (`tokenEndpointError`: PROVIDER_UNAVAILABLE for 5xx/429).
  */
 export function refreshTokenStrategy(http: HttpClient, authUrl: string, creds: OnSchedCredentials, tokenKey: string): TokenStrategy {
   // A refused grant never comes back: callers that arrive after the refusal get it without a request.
   let refused: { refreshToken: string; reason: string } | null = null;
   return {
+    kind: 'access',
     marginSeconds: P.expiryMarginSeconds,
-    async obtain(current: TokenSet | null): Promise<TokenSet> {
+    async obtain(current: TokenSet | null, now: () => number): Promise<TokenSet> {
       const refreshToken = current?.refreshToken ?? creds.refreshToken;
       if (refused?.refreshToken === refreshToken) throw new GrantRevokedError(P.key, refused.reason);
       try {
-        return await exchange(refreshToken);
+        return await exchange(refreshToken, now);
       } catch (err) {
         if (err instanceof GrantRevokedError) refused = { refreshToken, reason: err.reason };
         throw err;
@@ -77,8 +82,8 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, creds: O
     },
   };
 
-  async function exchange(refreshToken: string): Promise<TokenSet> {
-    const requestedAt = Date.now();
+  async function exchange(refreshToken: string, now: () => number): Promise<TokenSet> {
+    const requestedAt = now();
     const res = await http.send({
       operation: 'token',
       method: 'POST',
@@ -89,30 +94,22 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, creds: O
       }),
       headers: { [P.companyKeyHeader]: tokenKey },
     });
-    if (res.status === 400 || res.status === 401) {
-      const { error, description } = oauthError(res.text);
-      const detail = description ? `: ${description}` : '';
-      if (error === 'invalid_grant') {
+    const answer = classifyTokenAnswer(res);
+    switch (answer.kind) {
+      case 'issued':
+        break;
+      case 'grant-refused':
         throw new GrantRevokedError(
           P.key,
-          `OnSched rejected the refresh token (invalid_grant${detail}). It was revoked or already used, or the first company API key is not of its account: paste a new refresh token from the OnSched dashboard`,
+          `OnSched rejected the refresh token (invalid_grant${detailOf(answer.description)}). It was revoked or already used, or the first company API key is not of its account: paste a new refresh token from the OnSched dashboard`,
         );
-      }
-      if (error === 'invalid_client' || res.status === 401) {
-        throw new GrantRevokedError(P.key, `OnSched rejected the first company API key at the token endpoint (${error ?? 'HTTP 401'}${detail})`);
-      }
-      throw new ProviderError(P.key, 'token', 'PROVIDER_ERROR', `OnSched refused the token request (${error ?? res.status}${detail})`, {
-        status: res.status,
-      });
-    }
-    if (res.status !== 200) {
-      throw new ProviderError(
-        P.key,
-        'token',
-        res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR',
-        `OnSched token endpoint answered HTTP ${res.status}`,
-        { status: res.status },
-      );
+      case 'client-refused':
+        throw new GrantRevokedError(
+          P.key,
+          `OnSched rejected the first company API key at the token endpoint (${answer.error ?? 'HTTP 401'}${detailOf(answer.description)})`,
+        );
+      default:
+        throw tokenEndpointError(P.key, P.displayName, 'token', answer);
     }
     const t = parseBody(res, tokenAnswerSchema, P.key, 'token');
     return {

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
-import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
+import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { collectPages } from '../paging.js';
 import { onschedProvider as P } from './provider.js';
 import { errorEnvelopeSchema, listOf } from './schemas.js';
 
@@ -64,7 +65,7 @@ export class OnSchedClient {
       write?: boolean;
     },
   ): Promise<HttpResponse> {
-    return this.tokens.use('default', this.strategy, async (t) => {
+    return this.tokens.use(P.tokenName, this.strategy, async (t) => {
       const res = await this.http.send({
         operation,
         method: req.method ?? 'GET',
@@ -131,8 +132,8 @@ export class OnSchedClient {
   }
 
   /**
-   * Every item of a list, page by page (100 each). `enough` is asked after each page with everything
-   * so far; returning true stops early.
+   * Every item of a list, page by page (100 each). `enough` is asked after each page but the last
+   * with everything so far; returning true stops early.
    */
   async all<T extends z.ZodType>(
     company: CompanyScope,
@@ -142,15 +143,12 @@ export class OnSchedClient {
     item: T,
     enough?: (items: Array<z.infer<T>>) => boolean,
   ): Promise<Array<z.infer<T>>> {
-    const out: Array<z.infer<T>> = [];
-    let offset: number | null = 0;
-    while (offset !== null) {
-      const page: { items: Array<z.infer<T>>; next: number | null } = await this.page(company, operation, path, query, item, offset, P.pageLimit);
-      out.push(...page.items);
-      offset = page.next;
-      if (offset !== null && enough?.(out)) break;
-    }
-    return out;
+    const seen: Array<z.infer<T>> = [];
+    return collectPages(P.key, operation, async (offset: number | null) => {
+      const page = await this.page(company, operation, path, query, item, offset ?? 0, P.pageLimit);
+      seen.push(...page.items);
+      return { items: page.items, next: page.next !== null && enough?.(seen) ? null : page.next };
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import { BookingEventType, WebhookMode } from '../enums.js';
 
-/** OnSched, data only (contract: shared/providers/onsched.md). */
+/** OnSched, data only (contract: docs/platforms/onsched.md). */
 export const onschedProvider = {
   key: 'ONSCHED' as const,
   slug: 'onsched' as const,
@@ -12,6 +12,8 @@ export const onschedProvider = {
   docs: 'docs/platforms/onsched.md' as const,
   /** A dashboard refresh token exchanged for 60-minute JWTs; a company `x-api-key` on every call (§2). */
   auth: 'refresh_token' as const,
+  /** The token manager's name of the connection's one token set (it serves every company, §2.3). */
+  tokenName: 'default',
   /** `POST`, form-encoded, with `x-api-key` (§2.2). */
   tokenPath: '/v3/auth/token',
   /** The company of an `x-api-key` (§3.1). */
@@ -26,8 +28,10 @@ export const onschedProvider = {
   pageLimit: 100,
   /** The availability endpoint answers at most this many days (inclusive) per call (§3.5). */
   availabilityMaxDays: 31,
-  /** Parallel calls per connection when fetching per company or per id. */
+  /** Parallel calls per connection when fetching per company, per id or per availability window. */
   concurrency: 4,
+  /** A batch of at least this many customers of one company reads its (cached) listing instead of one look-up each. */
+  customerListingMinRefs: 3,
   /** Reference data (companies, locations, services) is cached this long. */
   referenceTtlMs: 300_000,
   /** Customer listings used to batch customer look-ups are cached this long. */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { oauthError } from '../../tokens/token-answer.js';
+import { classifyTokenAnswer, describeTokenAnswer, type TokenAnswer } from '../../tokens/token-answer.js';
 import { ProviderError } from '../errors.js';
 import { GrantRevokedError } from '../../tokens/errors.js';
 import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { tokenEndpointError } from '../oauth.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { yappointmentProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
@@ -27,7 +28,12 @@ const REFRESH_LIFETIME_MS = 90 * 86_400_000;
 /** `ctx.app` checked: both halves present, or a configuration error naming the variables. */
 export function appCredentials(app: { clientId?: string; clientSecret?: string }): AppCredentials {
   if (!app.clientId || !app.clientSecret) {
-    throw new ProviderError(P.key, 'token', 'PROVIDER_ERROR', 'yAppointment app credentials are not configured: set YAPPOINTMENT_CLIENT_ID and YAPPOINTMENT_CLIENT_SECRET');
+    throw new ProviderError(
+      P.key,
+      'token',
+      'PROVIDER_ERROR',
+      'yAppointment app credentials are not configured: set YAPPOINTMENT_CLIENT_ID and YAPPOINTMENT_CLIENT_SECRET',
+    );
   }
   return { clientId: app.clientId, clientSecret: app.clientSecret };
 }
@@ -66,7 +72,6 @@ export function tokenSetFrom(answer: z.infer<typeof tokenAnswerSchema>, requeste
   };
 }
 
-
 /**
  * POSTs JSON with client authentication in the body (§2.2, §2.3). Token requests are never retried
  * (see `refreshStrategy`); revocation is idempotent (RFC 7009) and may be.
@@ -88,52 +93,52 @@ function postOAuth(
   });
 }
 
-/** Non-grant failures of the token endpoint: a bad app configuration, or the platform being down. */
-function tokenEndpointFailure(res: HttpResponse, operation: string): ProviderError {
-  const { error, description } = oauthError(res.text);
-  if (res.status === 401 || error === 'invalid_client') {
+/**
+ * Failures of the token and revocation endpoints other than a refused grant: the app's client id or
+ * secret refused (`invalid_client`, HTTP 401: a configuration error, PROVIDER_ERROR naming the
+ * variables), the platform down (429/5xx: PROVIDER_UNAVAILABLE), anything else PROVIDER_ERROR.
+ */
+function tokenEndpointFailure(answer: TokenAnswer, operation: string): ProviderError {
+  if (answer.kind === 'client-refused') {
     return new ProviderError(
       P.key,
       operation,
       'PROVIDER_ERROR',
-      'yAppointment refused the app credentials (invalid_client): check YAPPOINTMENT_CLIENT_ID and YAPPOINTMENT_CLIENT_SECRET',
-      { status: res.status },
+      `yAppointment refused the app credentials (${describeTokenAnswer(answer)}): check YAPPOINTMENT_CLIENT_ID and YAPPOINTMENT_CLIENT_SECRET`,
+      { status: answer.status },
     );
   }
-  const code = res.status >= 500 || res.status === 429 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR';
-  const detail = error ? ` (${error}${description ? `: ${description}` : ''})` : '';
-  const endpoint = operation === 'revoke' ? 'revocation endpoint' : 'token endpoint';
-  return new ProviderError(P.key, operation, code, `yAppointment ${endpoint} answered HTTP ${res.status}${detail}`, { status: res.status });
+  return tokenEndpointError(P.key, P.displayName, operation, answer, operation === 'revoke' ? 'revocation endpoint' : 'token endpoint');
 }
 
 /**
  * Authorization-code exchange (§2.2, RFC 7636 §4.5): JSON with `code`, `redirect_uri` and
- * `code_verifier`. Throws BAD_USER_INPUT when the platform refuses the code, redirect URI or
- * verifier (`invalid_grant`), PROVIDER_ERROR/UNAVAILABLE otherwise.
+ * `code_verifier`; times stamped with `now` (the token manager's clock, `ctx.tokens.now`). Throws
+ * BAD_USER_INPUT when the platform refuses the code, redirect URI or verifier (`invalid_grant`),
+ * PROVIDER_ERROR/UNAVAILABLE otherwise.
  */
 export async function exchangeAuthorizationCode(
   http: HttpClient,
   apiUrl: string,
   app: AppCredentials,
   params: { code: string; redirectUri: string; codeVerifier?: string },
+  now: () => number,
 ): Promise<TokenSet> {
-  const requestedAt = Date.now();
+  const requestedAt = now();
   const body: Record<string, string> = { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri };
   if (params.codeVerifier) body.code_verifier = params.codeVerifier;
   const res = await postOAuth(http, `${apiUrl}${P.tokenPath}`, 'exchangeCode', app, body);
-  if (res.status === 400) {
-    const { error, description } = oauthError(res.text);
-    if (error === 'invalid_grant') {
-      throw new ProviderError(
-        P.key,
-        'exchangeCode',
-        'BAD_USER_INPUT',
-        `yAppointment refused the authorization code or its PKCE verifier (invalid_grant${description ? `: ${description}` : ''})`,
-        { status: 400 },
-      );
-    }
+  const answer = classifyTokenAnswer(res);
+  if (answer.kind === 'grant-refused') {
+    throw new ProviderError(
+      P.key,
+      'exchangeCode',
+      'BAD_USER_INPUT',
+      `yAppointment refused the authorization code or its PKCE verifier (${describeTokenAnswer(answer)})`,
+      { status: answer.status },
+    );
   }
-  if (res.status !== 200) throw tokenEndpointFailure(res, 'exchangeCode');
+  if (answer.kind !== 'issued') throw tokenEndpointFailure(answer, 'exchangeCode');
   return tokenSetFrom(parseBody(res, tokenAnswerSchema, P.key, 'exchangeCode'), requestedAt, P.scopes);
 }
 
@@ -142,7 +147,7 @@ export async function exchangeAuthorizationCode(
  * new refresh token included; the token manager stores it before anyone uses the new access token,
  * so the rotated-out token is never presented again (that would revoke the grant). `invalid_grant`
  * (revoked, expired, reused or unknown) throws `GrantRevokedError`; the manager re-reads the store
- * once, then marks the connection NEEDS_REAUTH.
+ * once, then marks the connection NEEDS_REAUTH. Times are stamped with the manager's clock (`now`).
  *
  * The request is never retried by the HTTP client: a retry after a lost answer would present a token
  * the platform may already have rotated, which its reuse detection punishes by revoking the grant.
@@ -150,22 +155,20 @@ export async function exchangeAuthorizationCode(
 export function refreshStrategy(http: HttpClient, apiUrl: string, app: { clientId?: string; clientSecret?: string }): TokenStrategy {
   return {
     marginSeconds: P.expiryMarginSeconds,
-    async obtain(current: TokenSet | null): Promise<TokenSet> {
+    async obtain(current: TokenSet | null, now: () => number): Promise<TokenSet> {
       if (!current?.refreshToken) {
         throw new GrantRevokedError(P.key, 'no yAppointment refresh token is stored: connect again');
       }
-      const requestedAt = Date.now();
+      const requestedAt = now();
       const res = await postOAuth(http, `${apiUrl}${P.tokenPath}`, 'refreshToken', appCredentials(app), {
         grant_type: 'refresh_token',
         refresh_token: current.refreshToken,
       });
-      if (res.status === 400) {
-        const { error, description } = oauthError(res.text);
-        if (error === 'invalid_grant') {
-          throw new GrantRevokedError(P.key, `yAppointment refused the refresh token (invalid_grant${description ? `: ${description}` : ''})`);
-        }
+      const answer = classifyTokenAnswer(res);
+      if (answer.kind === 'grant-refused') {
+        throw new GrantRevokedError(P.key, `yAppointment refused the refresh token (${describeTokenAnswer(answer)})`);
       }
-      if (res.status !== 200) throw tokenEndpointFailure(res, 'refreshToken');
+      if (answer.kind !== 'issued') throw tokenEndpointFailure(answer, 'refreshToken');
       const scopes = Array.isArray(current.meta?.scopes) ? (current.meta.scopes as string[]) : P.scopes;
       return tokenSetFrom(parseBody(res, tokenAnswerSchema, P.key, 'refreshToken'), requestedAt, scopes);
     },
@@ -180,5 +183,6 @@ export async function revokeGrant(http: HttpClient, apiUrl: string, app: AppCred
   const token = set.refreshToken ?? set.accessToken;
   const hint = set.refreshToken ? 'refresh_token' : 'access_token';
   const res = await postOAuth(http, `${apiUrl}${P.revokePath}`, 'revoke', app, { token, token_type_hint: hint }, true);
-  if (res.status !== 200) throw tokenEndpointFailure(res, 'revoke');
+  const answer = classifyTokenAnswer(res);
+  if (answer.kind !== 'issued') throw tokenEndpointFailure(answer, 'revoke');
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
+import { collectPages } from '../paging.js';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
 import { yappointmentProvider as P } from './provider.js';
 import { envelopeOf, errorEnvelopeSchema } from './schemas.js';
@@ -95,19 +96,25 @@ export class YAppointmentClient {
   }
 
   /** One page (1-based) of a list POST with a `filter` body (§3 "Lists"). */
-  async page<T extends z.ZodType>(operation: string, path: string, filter: Record<string, unknown>, page: number, limit: number, item: T): Promise<ListPage<z.infer<T>>> {
+  async page<T extends z.ZodType>(
+    operation: string,
+    path: string,
+    filter: Record<string, unknown>,
+    page: number,
+    limit: number,
+    item: T,
+  ): Promise<ListPage<z.infer<T>>> {
     const res = await this.send(operation, 'POST', path, { filter, page, limit: Math.min(limit, P.pageLimit) }, false);
     const doc = parseBody(res, envelopeOf(z.array(item)), P.key, operation);
     return { items: doc.data as Array<z.infer<T>>, hasMore: doc.meta?.pagination?.hasMore ?? false };
   }
 
-  /** Every item of a list, page by page to the end. */
+  /** Every item of a list, page by page to the end (`collectPages`): until `hasMore` is false or a page is empty. */
   async all<T extends z.ZodType>(operation: string, path: string, filter: Record<string, unknown>, item: T): Promise<Array<z.infer<T>>> {
-    const out: Array<z.infer<T>> = [];
-    for (let page = 1; ; page++) {
+    return collectPages(P.key, operation, async (cursor: number | null) => {
+      const page = cursor ?? 1;
       const p = await this.page(operation, path, filter, page, P.pageLimit, item);
-      out.push(...p.items);
-      if (!p.hasMore || p.items.length === 0) return out;
-    }
+      return { items: p.items, next: p.hasMore && p.items.length > 0 ? page + 1 : null };
+    });
   }
 }

@@ -1,7 +1,5 @@
-import { ProviderError } from '../errors.js';
 import { definePlatform } from '../platform.js';
-import type { BookingQuery, Connector, ConnectorContext, ConnectorModule, UnifiedBooking } from '../types.js';
-import { byStartThenRef, finishBookingPage, mapLimit, nullIfNotFound } from '../util.js';
+import type { Connector, ConnectorContext, ConnectorModule } from '../types.js';
 import {
   appCredentials,
   buildAuthorizeUrl,
@@ -12,19 +10,10 @@ import {
   yappointmentCredentialsSchema,
 } from './auth.js';
 import { YAppointmentClient } from './client.js';
-import { nativeStatuses, toBooking, toCustomer, toOrganization, toService, toTimeSlots } from './mapping.js';
 import { yappointmentProvider as P } from './provider.js';
-import { type BookingRecord, bookingSchema, companySchema, customerSchema, serviceSchema, slotSchema } from './schemas.js';
-
-export interface YAppointmentSettings extends Record<string, unknown> {
-  /** The company the grant is bound to (`_id`), chosen on the consent page. */
-  companyId: string;
-  timezone: string | null;
-}
+import { grantCompany, yappointmentQueries, type YAppointmentSettings } from './queries.js';
 
 type Ctx = ConnectorContext<YAppointmentCredentials, YAppointmentSettings>;
-
-const DAY_MS = 86_400_000;
 
 function build(ctx: Ctx) {
   const strategy = refreshStrategy(ctx.http, ctx.endpoints.apiUrl, ctx.app);
@@ -32,44 +21,10 @@ function build(ctx: Ctx) {
   return { strategy, client };
 }
 
-/** A connector cursor (the next 1-based page number) back to a number; anything else starts over. */
-function pageOf(cursor: string | null | undefined): number {
-  const n = cursor ? Number(cursor) : 1;
-  return Number.isInteger(n) && n >= 1 ? n : 1;
-}
-
 /**
- * The `filter` body of a bookings list (§3.4) for a query: the platform filters `start >= from`
- * (the later of `startsAfter` and the keyset position, so bookings tied with `after` on start are
- * still fetched), `start < to`, statuses and customer. Null when the query cannot match anything.
+ * yAppointment connector (contract: docs/platforms/yappointment.md); its queries live in `queries.ts`.
+ * One connection = one company.
  */
-export function bookingFilter(q: BookingQuery, companyId: string): Record<string, unknown> | null {
-  if (q.organizationRef !== undefined && q.organizationRef !== companyId) return null;
-  const filter: Record<string, unknown> = {};
-  const lower = [q.startsAfter, q.after?.startsAt].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
-  if (lower) filter.from = lower.toISOString();
-  if (q.startsBefore) filter.to = q.startsBefore.toISOString();
-  if (q.statuses?.length) {
-    const native = nativeStatuses(q.statuses);
-    if (native.length === 0) return null;
-    filter.status = native;
-  }
-  if (q.customerRef) filter.customerId = q.customerRef;
-  return filter;
-}
-
-/**
- * True when the bookings fetched so far settle a page of `limit`: enough of them pass the query, and
- * the last one fetched starts after the page's last one, so no booking tied with it on start (which
- * may sort before it by ref) is still on a later platform page. Pure.
- */
-export function pageSettled(kept: readonly UnifiedBooking[], lastFetched: UnifiedBooking | undefined, limit: number): boolean {
-  if (kept.length < limit || !lastFetched) return false;
-  const boundary = [...kept].sort(byStartThenRef)[limit - 1];
-  return lastFetched.startsAt.getTime() > boundary.startsAt.getTime();
-}
-
-/** yAppointment connector (contract: shared/providers/yappointment.md). One connection = one company. */
 const module: ConnectorModule<YAppointmentCredentials, YAppointmentSettings> = {
   parseCredentials(input) {
     return yappointmentCredentialsSchema.parse(input ?? {});
@@ -84,10 +39,9 @@ const module: ConnectorModule<YAppointmentCredentials, YAppointmentSettings> = {
 
     /** Exchanges the code (token endpoint on the API host), stores the set, then asks `/me` for the company. */
     async exchangeCode(ctx, params) {
-      const set = await exchangeAuthorizationCode(ctx.http, ctx.endpoints.apiUrl, appCredentials(ctx.app), params);
+      const set = await exchangeAuthorizationCode(ctx.http, ctx.endpoints.apiUrl, appCredentials(ctx.app), params, () => ctx.tokens.now());
       await ctx.tokens.put('default', set);
-      const { client } = build(ctx);
-      const company = await client.get('exchangeCode', '/me', companySchema);
+      const company = await grantCompany(build(ctx).client, 'exchangeCode');
       return { settings: { companyId: company._id, timezone: company.timezone ?? null }, label: company.name, accountId: `company:${company._id}` };
     },
   },
@@ -101,126 +55,7 @@ const module: ConnectorModule<YAppointmentCredentials, YAppointmentSettings> = {
 
   create(ctx): Connector {
     const { client } = build(ctx);
-    const companyId = ctx.settings.companyId;
-    const company = () => ctx.cache.getOrLoad('company', P.referenceTtlMs, () => client.get('listOrganizations', '/me', companySchema));
-    const services = () => ctx.cache.getOrLoad('services', P.referenceTtlMs, () => client.all('listServices', '/services', {}, serviceSchema));
-    const customers = () => ctx.cache.getOrLoad('customers', P.customerTtlMs, () => client.all('listCustomers', '/customers', {}, customerSchema));
-    const foreign = (organizationRef: string | undefined) => organizationRef !== undefined && organizationRef !== companyId;
-
-    return {
-          webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] },
-
-      async listOrganizations() {
-        return [toOrganization(await company())];
-      },
-
-      async listServices(q) {
-        if (foreign(q.organizationRef)) return { items: [], nextCursor: null };
-        const page = pageOf(q.cursor);
-        const p = await client.page('listServices', '/services', {}, page, q.limit, serviceSchema);
-        return { items: p.items.map((s) => toService(s, companyId)), nextCursor: p.hasMore ? String(page + 1) : null };
-      },
-
-      async listCustomers(q) {
-        if (foreign(q.organizationRef)) return { items: [], nextCursor: null };
-        const search = q.search?.trim();
-        const page = pageOf(q.cursor);
-        const p = await client.page('listCustomers', '/customers', search ? { search } : {}, page, q.limit, customerSchema);
-        return { items: p.items.map((c) => toCustomer(c, companyId)), nextCursor: p.hasMore ? String(page + 1) : null };
-      },
-
-      async listBookings(q) {
-        const filter = bookingFilter(q, companyId);
-        if (!filter || q.limit <= 0) return [];
-        // The platform sorts by start then id, the connector's own order: page until the page is settled.
-        const kept: UnifiedBooking[] = [];
-        const limit = Math.min(P.pageLimit, Math.max(q.limit, 20));
-        for (let page = 1; ; page++) {
-          const p = await client.page('listBookings', '/bookings', filter, page, limit, bookingSchema);
-          const mapped = p.items.map((b: BookingRecord) => toBooking(b, companyId));
-          kept.push(...finishBookingPage(mapped, { ...q, limit: mapped.length }));
-          if (!p.hasMore || p.items.length === 0 || pageSettled(kept, mapped.at(-1), q.limit)) break;
-        }
-        return finishBookingPage(kept, q);
-      },
-
-      async getOrganizations(refs) {
-        const c = await company();
-        return refs.map((r) => (r === c._id ? toOrganization(c) : null));
-      },
-
-      async getServices(refs) {
-        // A company has a handful of services: one cached listing answers every ref it knows.
-        const byId = new Map((await services()).map((s) => [s.id, s]));
-        return mapLimit(refs, 8, async (r) => {
-          const hit = byId.get(r);
-          if (hit) return toService(hit, companyId);
-          const s = await nullIfNotFound(() => client.get('getService', `/services/${encodeURIComponent(r)}`, serviceSchema));
-          return s ? toService(s, companyId) : null;
-        });
-      },
-
-      async getCustomers(refs) {
-        // No batch-by-id filter exists: for several refs one cached listing beats N lookups.
-        const byId = refs.length >= 3 ? new Map((await customers()).map((c) => [c.id, c])) : new Map();
-        return mapLimit(refs, 8, async (r) => {
-          const hit = byId.get(r);
-          if (hit) return toCustomer(hit, companyId);
-          const c = await nullIfNotFound(() => client.get('getCustomer', `/customers/${encodeURIComponent(r)}`, customerSchema));
-          return c ? toCustomer(c, companyId) : null;
-        });
-      },
-
-      async getBookings(refs) {
-        return mapLimit(refs, 8, async (r) => {
-          const b = await nullIfNotFound(() => client.get('getBooking', `/bookings/${encodeURIComponent(r)}`, bookingSchema));
-          return b ? toBooking(b, companyId) : null;
-        });
-      },
-
-      async createCustomer(input) {
-        if (foreign(input.organizationRef)) {
-          throw new ProviderError(P.key, 'createCustomer', 'NOT_FOUND', 'yAppointment: that organization is not the company of this connection');
-        }
-        if (!input.email) {
-          throw new ProviderError(P.key, 'createCustomer', 'BAD_USER_INPUT', 'yAppointment requires an email address to create a customer');
-        }
-        const c = await client.write(
-          'createCustomer',
-          '/customers/create',
-          { firstName: input.firstName, lastName: input.lastName, email: input.email, ...(input.phone ? { phone: input.phone } : {}) },
-          customerSchema,
-        );
-        await ctx.cache.invalidate('customers');
-        return toCustomer(c, companyId);
-      },
-
-      async createBooking(input) {
-        const b = await client.write(
-          'createBooking',
-          '/bookings/create',
-          { serviceId: input.serviceRef, customerId: input.customerRef, start: input.startsAt.toISOString().replace(/\.000Z$/, 'Z') },
-          bookingSchema,
-        );
-        return toBooking(b, companyId);
-      },
-
-      async cancelBooking(ref, reason): Promise<UnifiedBooking> {
-        const b = await client.write('cancelBooking', `/bookings/${encodeURIComponent(ref)}/cancel`, reason ? { reason } : {}, bookingSchema);
-        return toBooking(b, companyId);
-      },
-
-      async availability(serviceRef, from, to) {
-        // The platform answers at most 31 days per call (§3.5): walk the range in windows.
-        const slots = [];
-        for (let start = from.getTime(); start < to.getTime(); start += P.availabilityMaxDays * DAY_MS) {
-          const end = Math.min(to.getTime(), start + P.availabilityMaxDays * DAY_MS);
-          const body = { serviceId: serviceRef, from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-          slots.push(...(await client.query('availability', '/slots', body, slotSchema.array())));
-        }
-        return toTimeSlots(slots, serviceRef);
-      },
-    };
+    return { webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] }, ...yappointmentQueries(ctx, client) };
   },
 };
 

@@ -14,7 +14,7 @@ export const YAPPOINTMENT_SCOPES = {
   readCompany: 'companies:read',
 } as const;
 
-/** yAppointment, data only (contract: shared/providers/yappointment.md). */
+/** yAppointment, data only (contract: docs/platforms/yappointment.md). */
 export const yappointmentProvider = {
   key: 'YAPPOINTMENT' as const,
   slug: 'yappointment' as const,
@@ -41,10 +41,14 @@ export const yappointmentProvider = {
   pageLimit: 100,
   /** `/slots` answers at most this many days per call (§3.5). */
   availabilityMaxDays: 31,
+  /** HTTP calls in flight per batch get (`getServices`, `getCustomers`, `getBookings` fetch by id). */
+  concurrency: 8,
   /** Reference data (company, services) is cached this long. */
   referenceTtlMs: 300_000,
   /** Customer listings used to batch customer look-ups are cached this long. */
   customerTtlMs: 30_000,
+  /** A batch of at least this many customers reads the (cached) customer listing instead of one look-up each. */
+  customerListingMinRefs: 3,
   /** Webhooks are registered only in the web app (§4): the gateway polls with `updatedSince`. */
   webhooks: {
     mode: WebhookMode.POLLING,
