@@ -19,6 +19,11 @@ export interface TokenSet {
   refreshToken?: string;
   refreshExpiresAt?: number | null;
   obtainedAt: number;
+  /**
+   * Set when the platform refused this grant for good: later callers get the same
+   * `GrantRevokedError` at once, without asking the platform again, until a new set replaces it.
+   */
+  refused?: { provider: string; reason: string };
   /** Non-secret facts a strategy wants back next time (granted scopes, organization, …). */
   meta?: Record<string, unknown>;
 }
@@ -166,6 +171,7 @@ export class TokenManager {
   /** Obtains, stores (before anyone uses it), caches. Caller holds the lock. */
   private async renew(connectionId: string, name: string, stored: TokenSet | null, strategy: TokenStrategy): Promise<TokenSet> {
     const key = this.key(connectionId, name);
+    if (stored?.refused) throw new GrantRevokedError(stored.refused.provider, stored.refused.reason);
     let next: TokenSet;
     try {
       next = await strategy.obtain(stored, this.now);
@@ -182,18 +188,39 @@ export class TokenManager {
         try {
           next = await strategy.obtain(reread, this.now);
         } catch (again) {
-          if (again instanceof GrantRevokedError) await this.hooks.onGrantRevoked(connectionId, again.reason);
+          if (again instanceof GrantRevokedError) await this.refuse(connectionId, name, reread, again);
           throw again;
         }
       } else {
-        this.memory.delete(key);
-        await this.hooks.onGrantRevoked(connectionId, err.reason);
+        await this.refuse(connectionId, name, stored, err);
         throw err;
       }
     }
     const stamped = { ...next, kind: strategy.kind ?? 'access' };
     await this.write(connectionId, name, stamped);
     return stamped;
+  }
+
+  /**
+   * Records that the platform refused the grant (so callers already in flight, in this process or
+   * another, do not present it again) and tells the hooks once. Caller holds the lock.
+   */
+  private async refuse(connectionId: string, name: string, stored: TokenSet | null, err: GrantRevokedError): Promise<void> {
+    const key = this.key(connectionId, name);
+    this.memory.delete(key);
+    const tombstone: TokenSet = {
+      kind: stored?.kind,
+      accessToken: '',
+      expiresAt: null,
+      // Kept for revocation at disconnect (RFC 7009 answers 200 for a token it no longer knows).
+      refreshToken: stored?.refreshToken,
+      obtainedAt: stored?.obtainedAt ?? this.now(),
+      refused: { provider: err.provider, reason: err.reason },
+    };
+    await this.store.set(key, this.box.sealJson(tombstone, key));
+    const index = (await this.store.get<string[]>(`tokens:${connectionId}`)) ?? [];
+    if (!index.includes(name)) await this.store.set(`tokens:${connectionId}`, [...index, name]);
+    await this.hooks.onGrantRevoked(connectionId, err.reason);
   }
 
   private async write(connectionId: string, name: string, set: TokenSet): Promise<void> {
@@ -208,7 +235,7 @@ export class TokenManager {
   /** See `TokenSummary`; reads every stored set of the connection. */
   async summary(connectionId: string): Promise<TokenSummary> {
     const names = (await this.store.get<string[]>(`tokens:${connectionId}`)) ?? [];
-    const sets = (await Promise.all(names.map((n) => this.read(connectionId, n)))).filter((t): t is TokenSet => !!t);
+    const sets = (await Promise.all(names.map((n) => this.read(connectionId, n)))).filter((t): t is TokenSet => !!t && !t.refused);
     const obtained = sets.map((t) => t.obtainedAt);
     const expiries = sets.filter((t) => t.kind !== 'grant' && t.expiresAt !== null).map((t) => t.expiresAt as number);
     return {
