@@ -15,7 +15,7 @@ export const CONNECTIONS = '{ connections { id provider status statusReason last
 /** Every item of an emulator list, read with the organization's API key (the 404 empty page ends it). */
 export async function emulatorList<T = any>(origin: string, orgId: OrgId, path: string): Promise<T[]> {
   const out: T[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const sep = path.includes('?') ? '&' : '?';
     const r = await fetch(`${origin}${path}${sep}limit=100&offset=${offset}&apiKey=${API_KEYS[orgId]}`);
     if (r.status === 404) return out;

@@ -184,6 +184,8 @@ describe('dayschedule revoked grant', () => {
     // ID, ACTIVE again), not duplicated.
     await connectDaySchedule(gw.url, tenant.apiKey, 1117);
     const fresh = await gql(gw.url, tenant.apiKey, '{ connections { id provider status } }');
-    expect(fresh.body.data.connections.filter((c: any) => c.provider === 'DAYSCHEDULE')).toEqual([{ id: dsConn.id, provider: 'DAYSCHEDULE', status: 'ACTIVE' }]);
+    expect(fresh.body.data.connections.filter((c: any) => c.provider === 'DAYSCHEDULE')).toEqual([
+      { id: dsConn.id, provider: 'DAYSCHEDULE', status: 'ACTIVE' },
+    ]);
   });
 });

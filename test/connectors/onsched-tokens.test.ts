@@ -81,7 +81,9 @@ describe('OnSched access token lifetime', () => {
     const stats = await sandbox<Json>(onsched, 'stats');
     const refreshes = stats.token.refresh_token - before;
     expect(refreshes).toBe(1);
-    console.log(`[onsched] 200 concurrent queries at expiry: ${refreshes} refresh (stats.token.refresh_token ${before} → ${stats.token.refresh_token}), ${stats.unauthorized - unauthorizedBefore} 401s absorbed`);
+    console.log(
+      `[onsched] 200 concurrent queries at expiry: ${refreshes} refresh (stats.token.refresh_token ${before} → ${stats.token.refresh_token}), ${stats.unauthorized - unauthorizedBefore} 401s absorbed`,
+    );
   }, 60_000);
 });
 
@@ -138,7 +140,9 @@ describe('OnSched rotated refresh token across a gateway restart', () => {
       await sandbox(origin, 'clock', { advanceSeconds: 3_700 });
       expect((await onschedBookings(second.url, apiKey)).body.errors).toBeUndefined();
       expect(await grants(origin)).toBe(4);
-      console.log('[onsched] restart: grants 1 (connect) → 2 (rotation before restart) → 2 (first query after restart) → 3, 4 (renewals with the stored successors), connection ACTIVE');
+      console.log(
+        '[onsched] restart: grants 1 (connect) → 2 (rotation before restart) → 2 (first query after restart) → 3, 4 (renewals with the stored successors), connection ACTIVE',
+      );
     } finally {
       await second.close();
     }

@@ -20,7 +20,8 @@ export const stats = (origin: string) => sandbox<Stats>(origin, 'stats');
 export const advance = (origin: string, seconds: number) => sandbox<{ now: string }>(origin, 'clock', { advanceSeconds: seconds });
 
 export const START = `mutation { startConnection(provider: YAPPOINTMENT, sandbox: true) { authorizeUrl connection { id status statusReason } } }`;
-export const CONNECTIONS = '{ connections { id provider status statusReason label organizations { nativeId name timezone } lastRefreshedAt accessTokenExpiresAt } }';
+export const CONNECTIONS =
+  '{ connections { id provider status statusReason label organizations { nativeId name timezone } lastRefreshedAt accessTokenExpiresAt } }';
 
 /** Starts a consent request over GraphQL; returns the authorize URL and the PENDING connection's id. */
 export async function startConnection(gw: TestGateway, apiKey: string): Promise<{ authorizeUrl: string; connectionId: string }> {

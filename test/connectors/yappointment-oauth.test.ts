@@ -67,7 +67,9 @@ describe('refresh with strict rotation', () => {
     const last = await storedTokens(gw, id);
     expect((await emulatorApi(origin, last?.accessToken as string, '/api/v1/me')).status).toBe(200);
     expect((await connectionOf(gw, apiKey, id)).status).toBe('ACTIVE');
-    console.info(`[yappointment 24h] refresh_token=${s.token.refresh_token} unauthorized(401 at the platform)=${s.unauthorized} api=${s.api} graphqlErrors=${errors.length}`);
+    console.info(
+      `[yappointment 24h] refresh_token=${s.token.refresh_token} unauthorized(401 at the platform)=${s.unauthorized} api=${s.api} graphqlErrors=${errors.length}`,
+    );
   });
 
   it('makes concurrent callers after expiry share one refresh', async () => {
@@ -103,7 +105,12 @@ describe('refresh with strict rotation', () => {
     await advance(origin, 3_600);
     expect((await gql(gw.url, apiKey, YA_QUERY)).body.errors).toBeUndefined(); // rotates
     const creds = await sandbox(origin, 'credentials');
-    const replay = await tokenRequest({ grant_type: 'refresh_token', refresh_token: old?.refreshToken as string, client_id: creds.client_id, client_secret: creds.client_secret });
+    const replay = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: old?.refreshToken as string,
+      client_id: creds.client_id,
+      client_secret: creds.client_secret,
+    });
     expect(replay.status).toBe(400);
     expect((await replay.json()).error).toBe('invalid_grant');
     await advance(origin, 3_600);
@@ -190,7 +197,12 @@ describe('disconnectProvider', () => {
     // The old access token is dead at the platform, and so is the refresh token (the whole grant).
     expect((await emulatorApi(origin, set?.accessToken as string, '/api/v1/me', {})).status).toBe(401);
     const creds = await sandbox(origin, 'credentials');
-    const refresh = await tokenRequest({ grant_type: 'refresh_token', refresh_token: set?.refreshToken as string, client_id: creds.client_id, client_secret: creds.client_secret });
+    const refresh = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: set?.refreshToken as string,
+      client_id: creds.client_id,
+      client_secret: creds.client_secret,
+    });
     expect((await refresh.json()).error).toBe('invalid_grant');
     expect(await storedTokens(gw, id)).toBeNull();
     const q = await gql(gw.url, apiKey, YA_QUERY);
@@ -223,10 +235,14 @@ describe('scopes', () => {
     const { apiKey } = await gw.tenant('ya-narrow');
     const id = await connectYAppointment(gw, apiKey, { dropScopes: ['customers:read', 'customers:write'] });
     const before = await stats(origin);
-    const r = await gql(gw.url, apiKey, `{
+    const r = await gql(
+      gw.url,
+      apiKey,
+      `{
       bookings(first: 5, filter: { providers: [YAPPOINTMENT] }) { edges { node { nativeId service { name } customer { email } } } }
       services(first: 2, providers: [YAPPOINTMENT]) { edges { node { name } } }
-    }`);
+    }`,
+    );
     expect(r.body.data.bookings.edges).toHaveLength(5);
     for (const e of r.body.data.bookings.edges) {
       expect(e.node.service.name).toBeTruthy();

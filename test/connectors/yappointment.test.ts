@@ -46,7 +46,15 @@ describe('connecting through the consent page', () => {
     const set = await storedTokens(gw, connectionId);
     expect(set?.accessToken).toMatch(/^yapp_at_/);
     expect(set?.refreshToken).toMatch(/^yapp_rt_/);
-    expect(set?.meta?.scopes).toEqual(['bookings:read', 'bookings:write', 'services:read', 'calendars:read', 'customers:read', 'customers:write', 'companies:read']);
+    expect(set?.meta?.scopes).toEqual([
+      'bookings:read',
+      'bookings:write',
+      'services:read',
+      'calendars:read',
+      'customers:read',
+      'customers:write',
+      'companies:read',
+    ]);
   });
 
   it('binds a connection to the company chosen on the consent page', async () => {
@@ -98,23 +106,40 @@ describe('reading', () => {
     const customerId = all[0].customerId;
     const list = await gql(gw.url, apiKey, '{ customers(first: 100, providers: [YAPPOINTMENT]) { edges { node { id nativeId } } } }');
     const node = list.body.data.customers.edges.find((e: any) => e.node.nativeId === customerId).node;
-    const r = await gql(gw.url, apiKey, 'query($id: ID!) { node(id: $id) { ... on Customer { email bookings(first: 100) { edges { node { nativeId } } } } } }', { id: node.id });
+    const r = await gql(
+      gw.url,
+      apiKey,
+      'query($id: ID!) { node(id: $id) { ... on Customer { email bookings(first: 100) { edges { node { nativeId } } } } } }',
+      { id: node.id },
+    );
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.node.bookings.edges.map((e: any) => e.node.nativeId)).toEqual(all.filter((b) => b.customerId === customerId).map((b) => b.id));
   });
 
   it('pages services and customers, and searches customers by name or email', async () => {
-    const page1 = await gql(gw.url, apiKey, '{ services(first: 3, providers: [YAPPOINTMENT]) { edges { node { nativeId name durationMinutes price { amount currency } } } pageInfo { hasNextPage endCursor } } }');
+    const page1 = await gql(
+      gw.url,
+      apiKey,
+      '{ services(first: 3, providers: [YAPPOINTMENT]) { edges { node { nativeId name durationMinutes price { amount currency } } } pageInfo { hasNextPage endCursor } } }',
+    );
     expect(page1.body.errors).toBeUndefined();
     expect(page1.body.data.services.edges).toHaveLength(3);
     expect(page1.body.data.services.pageInfo.hasNextPage).toBe(true);
-    const page2 = await gql(gw.url, apiKey, 'query($after: String) { services(first: 10, after: $after, providers: [YAPPOINTMENT]) { edges { node { nativeId name } } pageInfo { hasNextPage } } }', {
-      after: page1.body.data.services.pageInfo.endCursor,
-    });
+    const page2 = await gql(
+      gw.url,
+      apiKey,
+      'query($after: String) { services(first: 10, after: $after, providers: [YAPPOINTMENT]) { edges { node { nativeId name } } pageInfo { hasNextPage } } }',
+      {
+        after: page1.body.data.services.pageInfo.endCursor,
+      },
+    );
     const names = [...page1.body.data.services.edges, ...page2.body.data.services.edges].map((e: any) => e.node.name);
     expect(names).toContain('Hair Consultation');
     expect(names).toHaveLength(5);
-    expect(page1.body.data.services.edges.find((e: any) => e.node.name === 'Hair Consultation').node).toMatchObject({ durationMinutes: 60, price: { amount: 45, currency: 'USD' } });
+    expect(page1.body.data.services.edges.find((e: any) => e.node.name === 'Hair Consultation').node).toMatchObject({
+      durationMinutes: 60,
+      price: { amount: 45, currency: 'USD' },
+    });
 
     const all = await gql(gw.url, apiKey, '{ customers(first: 100, providers: [YAPPOINTMENT]) { edges { node { firstName lastName email } } } }');
     expect(all.body.data.customers.edges.length).toBeGreaterThanOrEqual(10);
@@ -123,7 +148,12 @@ describe('reading', () => {
       s: someone.lastName.toUpperCase(),
     });
     expect(byName.body.data.customers.edges.map((e: any) => e.node.email)).toContain(someone.email);
-    const byEmail = await gql(gw.url, apiKey, 'query($s: String) { customers(first: 10, providers: [YAPPOINTMENT], search: $s) { edges { node { email } } } }', { s: someone.email });
+    const byEmail = await gql(
+      gw.url,
+      apiKey,
+      'query($s: String) { customers(first: 10, providers: [YAPPOINTMENT], search: $s) { edges { node { email } } } }',
+      { s: someone.email },
+    );
     expect(byEmail.body.data.customers.edges.map((e: any) => e.node.email)).toEqual([someone.email]);
   });
 
@@ -142,11 +172,16 @@ describe('reading', () => {
     const from = new Date(Date.now() + 2 * 86_400_000);
     const to = new Date(from.getTime() + 40 * 86_400_000);
     const before = await stats(origin);
-    const r = await gql(gw.url, apiKey, 'query($id: ID!, $from: DateTime!, $to: DateTime!) { availability(serviceId: $id, from: $from, to: $to) { startsAt endsAt available } }', {
-      id: beard.id,
-      from: from.toISOString(),
-      to: to.toISOString(),
-    });
+    const r = await gql(
+      gw.url,
+      apiKey,
+      'query($id: ID!, $from: DateTime!, $to: DateTime!) { availability(serviceId: $id, from: $from, to: $to) { startsAt endsAt available } }',
+      {
+        id: beard.id,
+        from: from.toISOString(),
+        to: to.toISOString(),
+      },
+    );
     expect(r.body.errors).toBeUndefined();
     expect((await stats(origin)).api - before.api).toBe(2);
     const slots = r.body.data.availability;
@@ -170,11 +205,18 @@ describe('writing', () => {
   it('creates a customer; a duplicate email or a missing one is BAD_USER_INPUT with the reason', async () => {
     const orgs = await gql(gw.url, apiKey, '{ organizations(providers: [YAPPOINTMENT]) { id } }');
     const organizationId = orgs.body.data.organizations[0].id;
-    const create = 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id nativeId firstName lastName email phone organization { name } } }';
+    const create =
+      'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id nativeId firstName lastName email phone organization { name } } }';
     const input = { organizationId, firstName: 'Zoë', lastName: 'Müller', email: 'zoe.mueller.ya@example.com', phone: '+12125550199' };
     const r = await gql(gw.url, apiKey, create, { input });
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data.createCustomer).toMatchObject({ firstName: 'Zoë', lastName: 'Müller', email: input.email, phone: input.phone, organization: { name: 'Test Salon' } });
+    expect(r.body.data.createCustomer).toMatchObject({
+      firstName: 'Zoë',
+      lastName: 'Müller',
+      email: input.email,
+      phone: input.phone,
+      organization: { name: 'Test Salon' },
+    });
     expect(r.body.data.createCustomer.nativeId).toMatch(/^cust_\d{9}$/);
     const search = await gql(gw.url, apiKey, '{ customers(first: 5, providers: [YAPPOINTMENT], search: "müller") { edges { node { email } } } }');
     expect(search.body.data.customers.edges.map((e: any) => e.node.email)).toContain(input.email);
@@ -192,18 +234,30 @@ describe('writing', () => {
     const customers = await gql(gw.url, apiKey, '{ customers(first: 1, providers: [YAPPOINTMENT]) { edges { node { id } } } }');
     const customerId = customers.body.data.customers.edges[0].node.id;
     const from = new Date(Date.now() + 3 * 86_400_000);
-    const slots = await gql(gw.url, apiKey, 'query($id: ID!, $from: DateTime!, $to: DateTime!) { availability(serviceId: $id, from: $from, to: $to) { startsAt available } }', {
-      id: serviceId,
-      from: from.toISOString(),
-      to: new Date(from.getTime() + 7 * 86_400_000).toISOString(),
-    });
+    const slots = await gql(
+      gw.url,
+      apiKey,
+      'query($id: ID!, $from: DateTime!, $to: DateTime!) { availability(serviceId: $id, from: $from, to: $to) { startsAt available } }',
+      {
+        id: serviceId,
+        from: from.toISOString(),
+        to: new Date(from.getTime() + 7 * 86_400_000).toISOString(),
+      },
+    );
     const slot = slots.body.data.availability[0];
     const book = 'mutation($input: CreateBookingInput!) { createBooking(input: $input) { id nativeId status startsAt service { name } customer { id } raw } }';
     const created = await gql(gw.url, apiKey, book, { input: { serviceId, customerId, startsAt: slot.startsAt } });
     expect(created.body.errors).toBeUndefined();
-    expect(created.body.data.createBooking).toMatchObject({ status: 'CONFIRMED', startsAt: slot.startsAt, service: { name: 'Beard Trim' }, customer: { id: customerId } });
+    expect(created.body.data.createBooking).toMatchObject({
+      status: 'CONFIRMED',
+      startsAt: slot.startsAt,
+      service: { name: 'Beard Trim' },
+      customer: { id: customerId },
+    });
 
-    const offGrid = await gql(gw.url, apiKey, book, { input: { serviceId, customerId, startsAt: new Date(Date.parse(slot.startsAt) + 7 * 60_000).toISOString() } });
+    const offGrid = await gql(gw.url, apiKey, book, {
+      input: { serviceId, customerId, startsAt: new Date(Date.parse(slot.startsAt) + 7 * 60_000).toISOString() },
+    });
     expect(offGrid.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: 'YAPPOINTMENT' });
     expect(offGrid.body.errors?.[0].message).toMatch(/SLOT_UNAVAILABLE/);
     // Fill every employee of the slot, then one more.
