@@ -20,10 +20,7 @@ const FACTORIES: Record<Platform, PlatformFactory> = {
 };
 
 /** Starts one emulator on 127.0.0.1 (README §2). */
-export async function startEmulator(
-  platform: Platform,
-  options: EmulatorOptions = {},
-): Promise<{ baseUrl: string; close(): Promise<void> }> {
+export async function startEmulator(platform: Platform, options: EmulatorOptions = {}): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const running: RunningEmulator = await runEmulator(platform, FACTORIES[platform], options);
   return { baseUrl: running.baseUrl, close: running.close };
 }

@@ -141,7 +141,10 @@ export function accountFilter(caller: Caller, query: URLSearchParams): readonly 
   const name = 'filter[account_id]';
   const raw = query.getAll(name);
   if (raw.length === 0) return caller.accountIds;
-  const items = raw.join(',').split(',').map((s) => s.trim());
+  const items = raw
+    .join(',')
+    .split(',')
+    .map((s) => s.trim());
   for (const id of items) if (OBJECT_ID.test(id)) requireAccount(caller, id, { parameter: name });
   if (raw.length > 1) throw new ApiError(400, `${name} must be given once.`, { parameter: name });
   if (items.some((id) => !OBJECT_ID.test(id))) {

@@ -2,20 +2,7 @@ import type { Route } from '../framework/types.js';
 import { parseInstant } from '../framework/util.js';
 import { accountFilter, requireAccount } from './auth.js';
 import { withinHours } from './availability.js';
-import {
-  ApiError,
-  idListParam,
-  instantParam,
-  isObject,
-  listParam,
-  paged,
-  pageParams,
-  primaryData,
-  readDocument,
-  selfUrl,
-  single,
-  toOne,
-} from './jsonapi.js';
+import { ApiError, idListParam, instantParam, isObject, listParam, paged, pageParams, primaryData, readDocument, selfUrl, single, toOne } from './jsonapi.js';
 import { BOOKING_STATUSES, type Booking, newestFirst, OBJECT_ID, type Participant } from './model.js';
 import { renderBooking } from './render.js';
 import { apiRoute, type Runtime } from './runtime.js';
@@ -131,11 +118,13 @@ export function bookingRoutes(rt: Runtime): Route[] {
         const input = bookingInput(data);
         if (input.start <= now) throw new ApiError(422, 'start must be in the future.', { pointer: '/data/attributes/start' });
         const service = state.services.get(input.serviceId);
-        if (!service || !caller.canSee(service.accountId)) throw new ApiError(404, 'No service with that id.', { pointer: '/data/relationships/service/data/id' });
+        if (!service || !caller.canSee(service.accountId))
+          throw new ApiError(404, 'No service with that id.', { pointer: '/data/relationships/service/data/id' });
         let resources = state.resourcesOf(service);
         if (input.resourceId !== undefined) {
           const resource = state.resources.get(input.resourceId);
-          if (!resource || !caller.canSee(resource.accountId)) throw new ApiError(404, 'No resource with that id.', { pointer: '/data/relationships/resource/data/id' });
+          if (!resource || !caller.canSee(resource.accountId))
+            throw new ApiError(404, 'No resource with that id.', { pointer: '/data/relationships/resource/data/id' });
           if (!service.resourceIds.includes(resource.id)) {
             throw new ApiError(422, 'The resource does not provide this service.', { pointer: '/data/relationships/resource/data/id' });
           }
@@ -156,7 +145,8 @@ export function bookingRoutes(rt: Runtime): Route[] {
         }
         const account = state.accounts.get(service.accountId);
         const end = input.start + service.durations[0] * MINUTE_MS;
-        const resource = account && withinHours(account, input.start, end) ? resources.find((r) => state.overlapping(r.id, input.start, end).length === 0) : undefined;
+        const resource =
+          account && withinHours(account, input.start, end) ? resources.find((r) => state.overlapping(r.id, input.start, end).length === 0) : undefined;
         if (!account || !resource) throw new ApiError(409, 'The requested time is not available.', { pointer: '/data/attributes/start' });
         const participants: Participant[] = input.customers.map((c) => ({
           customerId: c.customerId,

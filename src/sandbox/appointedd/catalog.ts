@@ -60,9 +60,7 @@ export function catalogRoutes(rt: Runtime): Route[] {
         const page = pageParams(req.query);
         const items = newestFirst(
           [...state.resources.values()].filter(
-            (r) =>
-              accounts.includes(r.accountId) &&
-              (serviceIds === null || serviceIds.some((id) => state.services.get(id)?.resourceIds.includes(r.id))),
+            (r) => accounts.includes(r.accountId) && (serviceIds === null || serviceIds.some((id) => state.services.get(id)?.resourceIds.includes(r.id))),
           ),
         );
         return paged(req, origin, page, items, (r) => renderResource(origin, state, r));

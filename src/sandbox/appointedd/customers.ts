@@ -120,4 +120,3 @@ export function customerRoutes(rt: Runtime): Route[] {
     },
   ];
 }
-

@@ -11,7 +11,7 @@ import { AppointeddState, CLIENTS } from './state.js';
 import { WebhookHub } from './webhooks.js';
 
 /**
- * The Appointedd emulator (contract: shared/providers/appointedd.md): client-credentials tokens on
+ * The Appointedd emulator (contract: docs/platforms/appointedd.md): client-credentials tokens on
  * `POST /v2/oauth/tokens`, JSON:API 1.0 resources under `/v2`, webhooks from the admin-UI stand-in.
  */
 export const createAppointeddEmulator: PlatformFactory = (ctx) => {
@@ -39,9 +39,7 @@ export const createAppointeddEmulator: PlatformFactory = (ctx) => {
         permission: c.permission,
         account_ids: [...c.accountIds],
       })),
-      accounts: [...state.accounts.values()]
-        .sort((a, b) => a.seq - b.seq)
-        .map((a) => ({ id: a.id, name: a.name, timezone: a.timezone })),
+      accounts: [...state.accounts.values()].sort((a, b) => a.seq - b.seq).map((a) => ({ id: a.id, name: a.name, timezone: a.timezone })),
     }),
     reset: () => state.reset(),
     revokeAll: () => {

@@ -159,13 +159,7 @@ export function pageParams(query: URLSearchParams): PageRequest {
  * `links.prev` are complete URLs (null at the ends); `meta.total` counts every match.
  * An id that is not among the matches → 400.
  */
-export function paged<T extends { id: string }>(
-  req: EmuRequest,
-  origin: string,
-  page: PageRequest,
-  items: T[],
-  render: (item: T) => unknown,
-): EmuResponse {
+export function paged<T extends { id: string }>(req: EmuRequest, origin: string, page: PageRequest, items: T[], render: (item: T) => unknown): EmuResponse {
   let from = 0;
   let to = Math.min(items.length, page.limit);
   if (page.start !== null) {

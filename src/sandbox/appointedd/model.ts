@@ -1,5 +1,5 @@
 /**
- * The Appointedd emulator's in-memory records (contract: shared/providers/appointedd.md §1–§4).
+ * The Appointedd emulator's in-memory records (contract: docs/platforms/appointedd.md §1–§4).
  * Times are epoch milliseconds; ids are 24-hex ObjectIds.
  */
 

@@ -195,14 +195,7 @@ export function buildSeed(anchorDate: string): Seed {
   return out;
 }
 
-function seedBookings(
-  rng: SeedRandom,
-  anchor: number,
-  plan: AccountPlan,
-  services: Service[],
-  customers: Customer[],
-  seq: () => number,
-): Booking[] {
+function seedBookings(rng: SeedRandom, anchor: number, plan: AccountPlan, services: Service[], customers: Customer[], seq: () => number): Booking[] {
   const bookings: Booking[] = [];
   let outcome = 0;
   const anchorDay = new Date(anchor);

@@ -56,7 +56,8 @@ function parseSubscription(state: AppointeddState, body: unknown, id: string): W
     if (typeof a.password !== 'string') fail('auth.password is required');
     auth = { type: 'basic', username: a.username as string, password: a.password as string };
   } else if (a.type === 'header') {
-    if (typeof a.name !== 'string' || !HEADER_NAME.test(a.name) || RESERVED_HEADERS.includes(a.name.toLowerCase())) fail('auth.name must be a custom header name');
+    if (typeof a.name !== 'string' || !HEADER_NAME.test(a.name) || RESERVED_HEADERS.includes(a.name.toLowerCase()))
+      fail('auth.name must be a custom header name');
     if (typeof a.value !== 'string' || /[\r\n]/.test(a.value)) fail('auth.value must be a single-line string');
     auth = { type: 'header', name: a.name as string, value: a.value as string };
   } else if (a.type !== 'none') fail('auth.type must be none, basic or header');

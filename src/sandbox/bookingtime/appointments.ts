@@ -64,10 +64,17 @@ export function cancelAppointment(a: Appointment, now: number): Outcome<Appointm
 }
 
 /** Moves to `slot` of the same template: cancelled → 409, ended → 400, other template → 400, taken → 409. */
-export function moveAppointment(state: BookingtimeState, slots: SlotEngine, now: number, org: Organization, a: Appointment, slot: Slot | undefined): Outcome<Appointment> {
+export function moveAppointment(
+  state: BookingtimeState,
+  slots: SlotEngine,
+  now: number,
+  org: Organization,
+  a: Appointment,
+  slot: Slot | undefined,
+): Outcome<Appointment> {
   if (a.canceled) return refuse(409, 'The appointment is canceled.');
   if (a.endMs <= now) return refuse(400, 'The appointment has already ended.');
-  if (slot && slot.templateId !== a.bookingTemplateId) return refuse(400, "The booking slot belongs to another booking template.", 'bookingSlotId');
+  if (slot && slot.templateId !== a.bookingTemplateId) return refuse(400, 'The booking slot belongs to another booking template.', 'bookingSlotId');
   const template = state.template(org.id, a.bookingTemplateId);
   if (!slot || !template || !slots.isBookable(org, template, slot, a.id)) return refuse(409, SLOT_TAKEN);
   a.startMs = slot.startMs;

@@ -60,7 +60,13 @@ export function customerRoutes(deps: AuthDeps, clock: Clock): Route[] {
     if (page === null) messages.push({ parameter: 'page', text: TEXT.invalid });
     if (query === null) messages.push({ parameter: 'searchQuery', text: TEXT.missing });
     if (page === null || query === null) return failure(400, messages);
-    return ok(paginate(state.customersOf(org.id).filter((c) => matchesSearch(c, query)), page, full(org)));
+    return ok(
+      paginate(
+        state.customersOf(org.id).filter((c) => matchesSearch(c, query)),
+        page,
+        full(org),
+      ),
+    );
   });
 
   return [

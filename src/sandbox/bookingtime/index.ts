@@ -11,7 +11,7 @@ import { BookingtimeState } from './state.js';
 import { TokenStore } from './tokens.js';
 
 /**
- * The bookingtime emulator (contract: shared/providers/bookingtime.md): the form-only two-step
+ * The bookingtime emulator (contract: docs/platforms/bookingtime.md): the form-only two-step
  * token endpoint, the consent page, and the App API v3 under `/app/v3/{locale}/`. No webhooks and
  * no native rate limits.
  */

@@ -1,14 +1,5 @@
 import { anchorMs, localParts, SEED_PEOPLE, SeedRandom, seedEmail, zonedToUtc } from '../framework/seed.js';
-import {
-  type BookingResource,
-  type BookingTemplate,
-  type Customer,
-  type DayHours,
-  type Gender,
-  type Organization,
-  PREFIX,
-  type SeedData,
-} from './state.js';
+import { type BookingResource, type BookingTemplate, type Customer, type DayHours, type Gender, type Organization, PREFIX, type SeedData } from './state.js';
 
 /**
  * Deterministic seed data (README §6, contract §1): the three organizations with their fixed ids
@@ -77,8 +68,26 @@ const ORG_SPECS: OrgSpec[] = [
     ],
     templates: [
       { name: 'Physiotherapie 30 min', description: '', duration: 30, priceGross: 45, showPrice: true, leadTime: 120, dayLatest: 60, staff: [0, 1] },
-      { name: 'Manuelle Therapie 45 min', description: 'Manuelle Therapie nach Verordnung', duration: 45, priceGross: 65, showPrice: true, leadTime: 120, dayLatest: 60, staff: [1, 0] },
-      { name: 'Erstbefund 60 min', description: 'Anamnese und Befund', duration: 60, priceGross: 80, showPrice: true, leadTime: 1440, dayLatest: 45, staff: [0] },
+      {
+        name: 'Manuelle Therapie 45 min',
+        description: 'Manuelle Therapie nach Verordnung',
+        duration: 45,
+        priceGross: 65,
+        showPrice: true,
+        leadTime: 120,
+        dayLatest: 60,
+        staff: [1, 0],
+      },
+      {
+        name: 'Erstbefund 60 min',
+        description: 'Anamnese und Befund',
+        duration: 60,
+        priceGross: 80,
+        showPrice: true,
+        leadTime: 1440,
+        dayLatest: 45,
+        staff: [0],
+      },
       { name: 'Lymphdrainage 30 min', description: '', duration: 30, priceGross: 40, showPrice: false, leadTime: 60, dayLatest: 30, staff: [1] },
     ],
     appointments: 44,
@@ -105,9 +114,27 @@ const ORG_SPECS: OrgSpec[] = [
       ['Inés', 'Peña'],
     ],
     templates: [
-      { name: 'Tune-up', description: 'Full safety check and adjustment', duration: 60, priceGross: 89, showPrice: true, leadTime: 240, dayLatest: 30, staff: [0, 1] },
+      {
+        name: 'Tune-up',
+        description: 'Full safety check and adjustment',
+        duration: 60,
+        priceGross: 89,
+        showPrice: true,
+        leadTime: 240,
+        dayLatest: 30,
+        staff: [0, 1],
+      },
       { name: 'Flat fix', description: '', duration: 30, priceGross: 25, showPrice: true, leadTime: 60, dayLatest: 14, staff: [1, 0] },
-      { name: 'Bike fitting', description: 'Professional fit with saddle and bar setup', duration: 90, priceGross: 150, showPrice: true, leadTime: 1440, dayLatest: 60, staff: [0] },
+      {
+        name: 'Bike fitting',
+        description: 'Professional fit with saddle and bar setup',
+        duration: 90,
+        priceGross: 150,
+        showPrice: true,
+        leadTime: 1440,
+        dayLatest: 60,
+        staff: [0],
+      },
     ],
     appointments: 16,
     locale: 'en',

@@ -182,9 +182,7 @@ export class BookingtimeState {
 
   /** The organization's appointments ordered by start (then id, for a stable order). */
   appointmentsOf(orgId: string): Appointment[] {
-    return [...this.appointments.values()]
-      .filter((a) => a.organizationId === orgId)
-      .sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
+    return [...this.appointments.values()].filter((a) => a.organizationId === orgId).sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
   }
 
   appointment(orgId: string, id: string): Appointment | undefined {

@@ -148,18 +148,14 @@ export function bookingRoutes(state: DayScheduleState, hub: TriggerHub): Route[]
         const start = (parseInstant(b.start_at) as Date).getTime();
         const duration = b.duration as { type: string; value: number } | undefined;
         const end =
-          b.end_at !== undefined
-            ? (parseInstant(b.end_at) as Date).getTime()
-            : start + durationMinutes(duration ?? resource.durations[0]) * MINUTE_MS;
-        const invitees = (b.invitees as Json[]).map(
-          (i): NewInvitee => ({
-            name: (i.name as string).trim(),
-            email: (i.email as string).trim(),
-            time_zone: i.time_zone as string | undefined,
-            questions: i.questions as Question[] | undefined,
-            guests: i.guests as string[] | undefined,
-          }),
-        );
+          b.end_at !== undefined ? (parseInstant(b.end_at) as Date).getTime() : start + durationMinutes(duration ?? resource.durations[0]) * MINUTE_MS;
+        const invitees = (b.invitees as Json[]).map((i): NewInvitee => ({
+          name: (i.name as string).trim(),
+          email: (i.email as string).trim(),
+          time_zone: i.time_zone as string | undefined,
+          questions: i.questions as Question[] | undefined,
+          guests: i.guests as string[] | undefined,
+        }));
         const seats = resource.event_type === 'group' ? invitees.length : 1;
         if (!slotBookable(state, resource, host, start, end, seats)) return conflict(NOT_AVAILABLE);
         const booking = createBooking(state, {

@@ -1,17 +1,6 @@
 import type { Route } from '../framework/types.js';
 import { withCaller } from './auth.js';
-import {
-  badObjectId,
-  conflict,
-  isEmail,
-  isNonEmptyString,
-  listPage,
-  notFound,
-  queryInt,
-  readBody,
-  readPaging,
-  validation,
-} from './http.js';
+import { badObjectId, conflict, isEmail, isNonEmptyString, listPage, notFound, queryInt, readBody, readPaging, validation } from './http.js';
 import type { Contact, ResourceType } from './model.js';
 import type { DayScheduleState } from './state.js';
 import { contactView, pageView, resourceDetailView, resourceView, userView } from './views.js';
@@ -136,9 +125,7 @@ export function directoryRoutes(state: DayScheduleState): Route[] {
 
 /** The organization's contacts, oldest first. */
 function orgContacts(state: DayScheduleState, orgId: number): Contact[] {
-  return state.data.contacts
-    .filter((c) => c.org_id === orgId)
-    .sort((a, b) => a.created_at - b.created_at || a.contact_id.localeCompare(b.contact_id));
+  return state.data.contacts.filter((c) => c.org_id === orgId).sort((a, b) => a.created_at - b.created_at || a.contact_id.localeCompare(b.contact_id));
 }
 
 /** Emails are matched case-insensitively within one organization. */

@@ -45,12 +45,7 @@ export function readBody(req: EmuRequest, optional = false): { ok: true; body: J
 }
 
 /** Parses a non-negative integer query parameter; pushes a message on failure. */
-export function queryInt(
-  query: URLSearchParams,
-  name: string,
-  errors: string[],
-  bounds: { min?: number; max?: number } = {},
-): number | undefined {
+export function queryInt(query: URLSearchParams, name: string, errors: string[], bounds: { min?: number; max?: number } = {}): number | undefined {
   const raw = query.get(name);
   if (raw === null) return undefined;
   if (!/^-?\d+$/.test(raw)) {

@@ -11,7 +11,7 @@ import { DayScheduleState } from './state.js';
 import { TriggerHub } from './webhooks.js';
 
 /**
- * The DaySchedule emulator (contract: shared/providers/dayschedule.md): OAuth2 authorization code
+ * The DaySchedule emulator (contract: docs/platforms/dayschedule.md): OAuth2 authorization code
  * without PKCE and rotating refresh tokens, the v1 API (users, pages, resources, contacts,
  * bookings) with Bearer or `?apiKey=` auth, the public v2 widget API, and app triggers.
  */

@@ -1,5 +1,5 @@
 /**
- * DaySchedule records as the emulator stores them (contract: shared/providers/dayschedule.md §3).
+ * DaySchedule records as the emulator stores them (contract: docs/platforms/dayschedule.md §3).
  * Instants are epoch milliseconds internally and serialized as UTC ISO strings with milliseconds.
  */
 
@@ -182,7 +182,12 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A MongoDB-ObjectId-shaped id: 8 hex of the creation second, then 16 hex. */
 export function objectId(createdMs: number, tail16: string): string {
-  return Math.floor(createdMs / 1000).toString(16).padStart(8, '0').slice(-8) + tail16;
+  return (
+    Math.floor(createdMs / 1000)
+      .toString(16)
+      .padStart(8, '0')
+      .slice(-8) + tail16
+  );
 }
 
 export const OBJECT_ID = /^[0-9a-f]{24}$/;

@@ -146,8 +146,7 @@ function seedBookings(
 ): Booking[] {
   const out: Booking[] = [];
   const [ay, am, ad] = anchorDate.split('-').map(Number);
-  const busy = (hostId: number, start: number, end: number) =>
-    out.some((b) => b.host_user_id === hostId && b.start_at < end && start < b.end_at);
+  const busy = (hostId: number, start: number, end: number) => out.some((b) => b.host_user_id === hostId && b.start_at < end && start < b.end_at);
   const count = plan.bookings;
 
   for (let i = 0; i < count; i++) {

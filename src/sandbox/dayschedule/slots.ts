@@ -23,14 +23,7 @@ export function withinHours(user: User, start: number, end: number): boolean {
  * Seats left for `resource` with host `hostId` over [start, end): 0 when another booking of the host
  * overlaps (except same-time bookings of the same group resource, which share its capacity).
  */
-export function seatsLeft(
-  state: DayScheduleState,
-  resource: Resource,
-  hostId: number,
-  start: number,
-  end: number,
-  excludeBookingId?: string,
-): number {
+export function seatsLeft(state: DayScheduleState, resource: Resource, hostId: number, start: number, end: number, excludeBookingId?: string): number {
   let used = 0;
   for (const b of state.data.bookings) {
     if (b.org_id !== resource.org_id || b.host_user_id !== hostId || b.status === 'canceled') continue;
@@ -68,14 +61,7 @@ export interface OpenSlot {
  * Free future slots of `resource` starting in [fromMs, toMs), stepping by `minutes` from each
  * working-window start, merged across hosts and sorted by time.
  */
-export function openSlots(
-  state: DayScheduleState,
-  resource: Resource,
-  hostIds: number[],
-  fromMs: number,
-  toMs: number,
-  minutes: number,
-): OpenSlot[] {
+export function openSlots(state: DayScheduleState, resource: Resource, hostIds: number[], fromMs: number, toMs: number, minutes: number): OpenSlot[] {
   const now = state.clock.now();
   const byStart = new Map<number, OpenSlot>();
   for (const hostId of hostIds) {

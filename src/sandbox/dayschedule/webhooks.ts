@@ -91,9 +91,7 @@ export class TriggerHub {
 
   /** Starts one attempt per matching trigger of the booking's organization; payloads are taken now. */
   fire(type: TriggerType, booking: Booking): Array<Promise<boolean>> {
-    return this.state.triggers
-      .filter((t) => t.org_id === booking.org_id && t.type === type)
-      .map((t) => this.send(t, type, booking));
+    return this.state.triggers.filter((t) => t.org_id === booking.org_id && t.type === type).map((t) => this.send(t, type, booking));
   }
 
   /** For API calls (README §8): a callback that starts the deliveries once the answer is sent. */
@@ -137,8 +135,7 @@ export class TriggerHub {
       if (!TIME_TRIGGERS.includes(trigger.type)) continue;
       for (const booking of this.state.data.bookings) {
         if (booking.org_id !== trigger.org_id || booking.status !== 'confirmed') continue;
-        const at =
-          trigger.type === 'before_event' ? booking.start_at - BEFORE_EVENT_MS : trigger.type === 'event_start' ? booking.start_at : booking.end_at;
+        const at = trigger.type === 'before_event' ? booking.start_at - BEFORE_EVENT_MS : trigger.type === 'event_start' ? booking.start_at : booking.end_at;
         if (at <= trigger.created_at || at > nowMs || this.state.fired.has(`${trigger.id}:${booking.booking_id}`)) continue;
         due.push({ at, trigger, booking });
       }

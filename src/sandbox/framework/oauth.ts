@@ -107,9 +107,7 @@ export function consentRoutes(opts: ConsentOptions): Route[] {
   const show = (req: EmuRequest): EmuResponse => {
     const checked = check(req.query);
     if ('status' in checked) return checked;
-    const hidden = [...req.query]
-      .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
-      .join('\n    ');
+    const hidden = [...req.query].map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('\n    ');
     const options = opts
       .accounts()
       .map((a) => `<option value="${escapeHtml(a.id)}">${escapeHtml(a.name)}</option>`)

@@ -150,11 +150,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * (404/405), the `/__sandbox/` control API, stats, faults, latency, the clock and its background
  * tick, and webhook retries.
  */
-export async function runEmulator(
-  platform: Platform,
-  factory: PlatformFactory,
-  options: EmulatorOptions = {},
-): Promise<RunningEmulator> {
+export async function runEmulator(platform: Platform, factory: PlatformFactory, options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const clock = new Clock();
   const faults = new Faults();
   let baseUrl = '';

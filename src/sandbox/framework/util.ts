@@ -24,11 +24,15 @@ export function randomString(length: number, alphabet = BASE62): string {
 }
 
 export function randomHex(length: number): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 }
 
 export function randomBase64Url(length: number): string {
-  return randomBytes(Math.ceil((length * 3) / 4) + 2).toString('base64url').slice(0, length);
+  return randomBytes(Math.ceil((length * 3) / 4) + 2)
+    .toString('base64url')
+    .slice(0, length);
 }
 
 /** HTML-escapes text for the consent and error pages. */

@@ -71,7 +71,9 @@ export function appointmentRoutes(state: OnSchedState, ops: AppointmentOps, noti
     {
       method: 'GET',
       path: '/consumer/v1/appointments',
-      handler: secure((req, company) => ok(listPage(req, state.appointmentsOf(company.id).filter(listFilter(req, state, company)), (a) => appointmentView(state, a)))),
+      handler: secure((req, company) =>
+        ok(listPage(req, state.appointmentsOf(company.id).filter(listFilter(req, state, company)), (a) => appointmentView(state, a))),
+      ),
     },
     {
       method: 'GET',

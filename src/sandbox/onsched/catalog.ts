@@ -36,9 +36,7 @@ export function catalogRoutes(state: OnSchedState, clock: Clock, secure: Secure)
       handler: secure((req, company) => {
         const name = req.query.get('name');
         const ignorePrimary = queryBool(req, 'ignorePrimary');
-        const items = state
-          .locationsOf(company.id)
-          .filter((l) => (!name || contains(l.name, name)) && !(ignorePrimary && l.primaryBusiness));
+        const items = state.locationsOf(company.id).filter((l) => (!name || contains(l.name, name)) && !(ignorePrimary && l.primaryBusiness));
         return ok(listPage(req, items, (l) => locationView(state, l)));
       }),
     },
@@ -118,9 +116,7 @@ export function catalogRoutes(state: OnSchedState, clock: Clock, secure: Secure)
         const location = locationFilter(req, state, company);
         const items = state
           .customersOf(company.id)
-          .filter(
-            (c) => (!location || c.locationId === location.id) && (!email || sameText(c.email, email)) && (!lastname || sameText(c.lastname, lastname)),
-          );
+          .filter((c) => (!location || c.locationId === location.id) && (!email || sameText(c.email, email)) && (!lastname || sameText(c.lastname, lastname)));
         return ok(listPage(req, items, customerView));
       }),
     },

@@ -11,7 +11,7 @@ import { OnSchedState } from './state.js';
 import { WebhookNotifier, webhookRoutes } from './webhooks.js';
 
 /**
- * The OnSched emulator (contract: shared/providers/onsched.md): V3 token endpoint, the V1 consumer
+ * The OnSched emulator (contract: docs/platforms/onsched.md): V3 token endpoint, the V1 consumer
  * and setup paths V3 serves, and V3 location webhooks, on one origin.
  */
 export const createOnSchedEmulator: PlatformFactory = (ctx): PlatformEmulator => {

@@ -1,5 +1,5 @@
 /**
- * The OnSched emulator's in-memory records (contract: shared/providers/onsched.md §1, §3, §4).
+ * The OnSched emulator's in-memory records (contract: docs/platforms/onsched.md §1, §3, §4).
  * Records hold instants as epoch milliseconds; views (`views.ts`) format them with the location's
  * offset.
  */

@@ -102,7 +102,14 @@ export class AppointmentOps {
 
   private audit(a: Appointment, type: string, before: AppointmentStatus | null, after: AppointmentStatus, by: string | null): void {
     const now = this.clock.now();
-    a.audit.push({ id: randomUUID(), modificationType: type, modifiedBy: by ?? a.bookedBy ?? 'api', modifiedMs: now, statusBefore: before, statusAfter: after });
+    a.audit.push({
+      id: randomUUID(),
+      modificationType: type,
+      modifiedBy: by ?? a.bookedBy ?? 'api',
+      modifiedMs: now,
+      statusBefore: before,
+      statusAfter: after,
+    });
     a.modifiedMs = now;
   }
 

@@ -73,9 +73,7 @@ export class OnSchedState {
 
   /** Resources that can perform `service`: those at a location where it is offered. */
   resourcesFor(service: Service, locationId: string | null): Resource[] {
-    return this.resourcesOf(service.companyId).filter(
-      (r) => this.offeredAt(service, r.locationId) && (locationId === null || r.locationId === locationId),
-    );
+    return this.resourcesOf(service.companyId).filter((r) => this.offeredAt(service, r.locationId) && (locationId === null || r.locationId === locationId));
   }
 
   customersOf(companyId: string): Customer[] {

@@ -3,8 +3,8 @@ import type { Appointment, Company, Customer, Location, Resource, Service, Webho
 import type { OnSchedState } from './state.js';
 
 /**
- * JSON views of the V1 schemas (contract §3, schemas in specs/onsched/): bare objects with an
- * `object` field, times with the location's offset.
+ * JSON views of the V1 schemas (docs/platforms/onsched.md §3, which names the public V1 OpenAPI
+ * specs): bare objects with an `object` field, times with the location's offset.
  */
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -45,7 +45,12 @@ export function locationView(state: OnSchedState, l: Location) {
   const businessHours = Object.fromEntries(
     DAY_KEYS.map((k, i) => {
       const h = l.hours[i];
-      return [k, h ? { isOpen: true, is24Hours: false, startTime: military(h.open), endTime: military(h.close) } : { isOpen: false, is24Hours: false, startTime: 0, endTime: 0 }];
+      return [
+        k,
+        h
+          ? { isOpen: true, is24Hours: false, startTime: military(h.open), endTime: military(h.close) }
+          : { isOpen: false, is24Hours: false, startTime: 0, endTime: 0 },
+      ];
     }),
   );
   return {

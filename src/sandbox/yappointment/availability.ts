@@ -22,9 +22,7 @@ export function withinHours(company: Company, startMs: number, durationMinutes: 
 
 /** True when the employee has no non-cancelled booking overlapping [start, end) (other than `ignoreId`). */
 export function employeeFree(bookings: readonly Booking[], employeeId: string, start: number, end: number, ignoreId?: string): boolean {
-  return !bookings.some(
-    (b) => b.employeeId === employeeId && b.id !== ignoreId && b.status !== 'cancelled' && b.start < end && start < b.end,
-  );
+  return !bookings.some((b) => b.employeeId === employeeId && b.id !== ignoreId && b.status !== 'cancelled' && b.start < end && start < b.end);
 }
 
 export interface Slot {

@@ -9,7 +9,7 @@ import { API_KEYS, buildSeed, CLIENT_ID, CLIENT_SECRET, COMPANY_SUMMARIES, SCOPE
 import { WebhookHub } from './webhooks.js';
 
 /**
- * The yAppointment emulator (contract: shared/providers/yappointment.md): OAuth 2.1 connect flow
+ * The yAppointment emulator (contract: docs/platforms/yappointment.md): OAuth 2.1 connect flow
  * with PKCE S256, strict refresh rotation and RFC 7009 revocation, the v1 REST API with its
  * envelope, documented rate limits, and signed webhooks registered through the admin-UI stand-in.
  */

@@ -18,15 +18,7 @@ export const CLIENT_SECRET = 'qTZAKkoX1PKWnuul6TBbm75S2bo6mKubwINAQyQP';
 export const APP_NAME = 'Bookgraph';
 
 /** The seven known scopes (§2.4), in contract order. */
-export const SCOPES = [
-  'bookings:read',
-  'bookings:write',
-  'services:read',
-  'calendars:read',
-  'customers:read',
-  'customers:write',
-  'companies:read',
-] as const;
+export const SCOPES = ['bookings:read', 'bookings:write', 'services:read', 'calendars:read', 'customers:read', 'customers:write', 'companies:read'] as const;
 
 /** Secret API keys of the sandbox companies (§1): one company each, every scope. */
 export const API_KEYS: Readonly<Record<string, string>> = {
@@ -91,7 +83,11 @@ const COMPANIES: CompanySpec[] = [
       { name: 'Jasmine Park', email: 'jasmine@testsalon.example' },
       { name: 'Théo Martin', email: 'theo@testsalon.example' },
     ],
-    skills: [[0, 1, 3, 4], [0, 2, 4], [1, 2, 3]],
+    skills: [
+      [0, 1, 3, 4],
+      [0, 2, 4],
+      [1, 2, 3],
+    ],
     phonePrefix: '+1212555',
     bookings: 44,
   },
@@ -119,7 +115,11 @@ const COMPANIES: CompanySpec[] = [
       { name: 'Aarav Mehta', email: 'aarav@testclinic.example' },
       { name: 'Eleanor Hughes', email: 'eleanor@testclinic.example' },
     ],
-    skills: [[0, 1, 3, 4], [0, 2, 4], [1, 2, 3]],
+    skills: [
+      [0, 1, 3, 4],
+      [0, 2, 4],
+      [1, 2, 3],
+    ],
     phonePrefix: '+4479460',
     bookings: 14,
   },
@@ -147,7 +147,11 @@ const COMPANIES: CompanySpec[] = [
       { name: 'Mia Nguyễn', email: 'mia@testgym.example' },
       { name: 'Jack Thompson', email: 'jack@testgym.example' },
     ],
-    skills: [[0, 1, 3, 4], [0, 2, 4], [1, 2, 3]],
+    skills: [
+      [0, 1, 3, 4],
+      [0, 2, 4],
+      [1, 2, 3],
+    ],
     phonePrefix: '+6129876',
     bookings: 14,
   },

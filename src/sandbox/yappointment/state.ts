@@ -1,5 +1,5 @@
 /**
- * yAppointment in-memory data model (contract `shared/providers/yappointment.md` §3) and the pure
+ * yAppointment in-memory data model (contract `docs/platforms/yappointment.md` §3) and the pure
  * functions that render records the way the API shows them.
  */
 
