@@ -81,11 +81,13 @@ const token = (
   ).json()) as { access_token: string }
 ).access_token;
 
-const connections = (await (await fetch(`${gateway.url}/graphql`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-  body: JSON.stringify({ query: '{ connections { provider status } }' }),
-})).json()) as { data: { connections: Array<{ provider: string; status: string }> } };
+const connections = (await (
+  await fetch(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: '{ connections { provider status } }' }),
+  })
+).json()) as { data: { connections: Array<{ provider: string; status: string }> } };
 
 const results = [
   await measure('bare emulator: Appointedd GET /v2/bookings?page[limit]=50', async () => {
@@ -94,7 +96,10 @@ const results = [
     return res.ok;
   }),
   await measure('gateway: connections (no platform call)', gql('{ connections { id provider status } }')),
-  await measure('gateway: Appointedd bookings(first: 50)', gql('{ bookings(first: 50, filter: { providers: [APPOINTEDD] }) { edges { node { id startsAt status } } } }')),
+  await measure(
+    'gateway: Appointedd bookings(first: 50)',
+    gql('{ bookings(first: 50, filter: { providers: [APPOINTEDD] }) { edges { node { id startsAt status } } } }'),
+  ),
   await measure(
     'gateway: Appointedd bookings(first: 50) + customer, service',
     gql('{ bookings(first: 50, filter: { providers: [APPOINTEDD] }) { edges { node { id startsAt customer { firstName } service { name } } } } }'),
@@ -116,7 +121,14 @@ console.log(`connections: ${connections.data.connections.map((c) => `${c.provide
 console.log(['scenario'.padEnd(78), 'req/s'.padStart(8), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'p99 ms'.padStart(8), 'errors'.padStart(7)].join(''));
 for (const r of results) {
   console.log(
-    [r.name.padEnd(78), r.rps.toFixed(0).padStart(8), r.p50.toFixed(1).padStart(8), r.p95.toFixed(1).padStart(8), r.p99.toFixed(1).padStart(8), String(r.errors).padStart(7)].join(''),
+    [
+      r.name.padEnd(78),
+      r.rps.toFixed(0).padStart(8),
+      r.p50.toFixed(1).padStart(8),
+      r.p95.toFixed(1).padStart(8),
+      r.p99.toFixed(1).padStart(8),
+      String(r.errors).padStart(7),
+    ].join(''),
   );
 }
 await gateway.close();

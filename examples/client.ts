@@ -15,7 +15,10 @@ export class BookgraphClient {
   ) {}
 
   /** Runs a typed operation; throws when the answer has no data, returns data and per-provider errors. */
-  async request<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<{ data: R; errors: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
+  async request<R, V>(
+    document: TypedDocumentNode<R, V>,
+    variables?: V,
+  ): Promise<{ data: R; errors: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
     const res = await fetch(`${this.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.apiKey}` },

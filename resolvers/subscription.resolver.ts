@@ -26,8 +26,9 @@ export class SubscriptionResolver {
     subscribe: ({ context, args }) => {
       const ctx = context as GraphQLContext;
       const wanted = args as { providers?: Provider[] | null; types?: BookingEventType[] | null };
-      return filterIterator(ctx.events.subscribe<BookingEvent>(topics.bookingEvents(ctx.tenant.id)), (e) =>
-        (!wanted.providers?.length || wanted.providers.includes(e.provider)) && (!wanted.types?.length || wanted.types.includes(e.type)),
+      return filterIterator(
+        ctx.events.subscribe<BookingEvent>(topics.bookingEvents(ctx.tenant.id)),
+        (e) => (!wanted.providers?.length || wanted.providers.includes(e.provider)) && (!wanted.types?.length || wanted.types.includes(e.type)),
       );
     },
   })

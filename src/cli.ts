@@ -31,7 +31,11 @@ async function start(): Promise<void> {
   const gateway = await startGateway(config);
   const lines = [`Bookgraph is running (${gateway.sandbox ? 'sandbox mode: platforms are emulated locally' : 'production mode'}).`];
   lines.push(`  GraphiQL:  ${gateway.url}/graphql`);
-  if (gateway.demoApiKey) lines.push(`  Demo key:  ${gateway.demoApiKey}`, `  Try:       curl -s ${gateway.url}/graphql -H 'authorization: Bearer ${gateway.demoApiKey}' -H 'content-type: application/json' -d '{"query":"{ bookings(first: 3) { edges { node { provider status startsAt } } } }"}'`);
+  if (gateway.demoApiKey)
+    lines.push(
+      `  Demo key:  ${gateway.demoApiKey}`,
+      `  Try:       curl -s ${gateway.url}/graphql -H 'authorization: Bearer ${gateway.demoApiKey}' -H 'content-type: application/json' -d '{"query":"{ bookings(first: 3) { edges { node { provider status startsAt } } } }"}'`,
+    );
   lines.push(`  Started in ${Date.now() - started} ms. Ctrl+C stops.`);
   console.log(lines.join('\n'));
   onSignal(() => gateway.close());

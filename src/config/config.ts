@@ -8,9 +8,7 @@ import { PLATFORMS, type Provider } from '../connectors/platforms.js';
 
 const url = z.string().url();
 const optionalUrl = url.optional();
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Per platform: `<KEY>_API_URL`, `_AUTH_URL`, `_SANDBOX_API_URL`, `_SANDBOX_AUTH_URL`, `_CLIENT_ID`, `_CLIENT_SECRET`. */
 const platformEnv = Object.fromEntries(

@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   PERSISTED_QUERY_NOT_FOUND: 'An automatic persisted query hash is unknown: send the query text.',
   PERSISTED_QUERY_NOT_SUPPORTED: 'Persisted queries are switched off.',
   NOT_FOUND: 'The record is gone (e.g. the booking an idempotency key created).',
-  FORBIDDEN: "The platform grant lacks a permission (scope, organization) for this operation.",
+  FORBIDDEN: 'The platform grant lacks a permission (scope, organization) for this operation.',
   NEEDS_REAUTH: 'The platform refused the grant: a person must connect that platform again.',
   PROVIDER_UNAVAILABLE: 'A platform could not be reached, timed out, failed (5xx) or rate-limited; see retryAfterSeconds.',
   PROVIDER_ERROR: 'A platform answered something the gateway cannot use (unexpected status, malformed payload).',

@@ -131,7 +131,11 @@ export class ConsentFlow {
     const name = displayName(provider);
     const pending = await this.consume(params.get('state') ?? '');
     if (!pending || pending.provider !== provider) {
-      return { status: 400, title: 'This link is not valid', message: 'The sign-in request is unknown, was already used, or has expired. Start connecting again from your application.' };
+      return {
+        status: 400,
+        title: 'This link is not valid',
+        message: 'The sign-in request is unknown, was already used, or has expired. Start connecting again from your application.',
+      };
     }
     const record = await this.deps.connections.get(pending.connectionId);
     if (!record || record.tenantId !== pending.tenantId || record.status !== ConnectionStatus.PENDING) {
@@ -159,7 +163,12 @@ export class ConsentFlow {
       await ctx.tokens.clear();
       const e = asProviderError(err, provider, 'exchangeCode');
       const failed = await this.setStatus(record.id, ConnectionStatus.ERROR, `${name} did not accept the authorization: ${e.message}`);
-      return { status: 502, title: `${name} was not connected`, message: `The platform did not accept the authorization (${e.code}). Start connecting again.`, connection: failed };
+      return {
+        status: 502,
+        title: `${name} was not connected`,
+        message: `The platform did not accept the authorization (${e.code}). Start connecting again.`,
+        connection: failed,
+      };
     }
     // A person consenting again for an account the tenant already has connected lands on that
     // connection; the PENDING record made for this flow then goes away.

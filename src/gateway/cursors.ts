@@ -40,8 +40,10 @@ export function encodeBookingCursor(p: BookingPosition): string {
 }
 
 export function decodeBookingCursor(cursor: string): BookingPosition | null {
-  const v = decode('b1', cursor, (x): x is [number, string, string] =>
-    Array.isArray(x) && x.length === 3 && Number.isFinite(x[0]) && typeof x[1] === 'string' && typeof x[2] === 'string',
+  const v = decode(
+    'b1',
+    cursor,
+    (x): x is [number, string, string] => Array.isArray(x) && x.length === 3 && Number.isFinite(x[0]) && typeof x[1] === 'string' && typeof x[2] === 'string',
   );
   return v ? { startsAt: v[0], connectionId: v[1], ref: v[2] } : null;
 }
@@ -51,8 +53,11 @@ export function encodeListCursor(p: ListPosition): string {
 }
 
 export function decodeListCursor(cursor: string): ListPosition | null {
-  const v = decode('l1', cursor, (x): x is [string, string | null, number] =>
-    Array.isArray(x) && x.length === 3 && typeof x[0] === 'string' && (x[1] === null || typeof x[1] === 'string') && Number.isInteger(x[2]) && x[2] >= 0,
+  const v = decode(
+    'l1',
+    cursor,
+    (x): x is [string, string | null, number] =>
+      Array.isArray(x) && x.length === 3 && typeof x[0] === 'string' && (x[1] === null || typeof x[1] === 'string') && Number.isInteger(x[2]) && x[2] >= 0,
   );
   return v ? { connectionId: v[0], cursor: v[1], skip: v[2] } : null;
 }
@@ -72,10 +77,7 @@ export function connectionBound(p: BookingPosition, connectionId: string): { sta
 }
 
 /** Merged order of bookings across connections. */
-export function compareMerged(
-  a: { startsAt: Date; connectionId: string; ref: string },
-  b: { startsAt: Date; connectionId: string; ref: string },
-): number {
+export function compareMerged(a: { startsAt: Date; connectionId: string; ref: string }, b: { startsAt: Date; connectionId: string; ref: string }): number {
   return (
     a.startsAt.getTime() - b.startsAt.getTime() ||
     (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0) ||

@@ -55,7 +55,8 @@ export class ConnectionLifecycle {
       connected = await module.connect(ctx);
     } catch (err) {
       await ctx.tokens.clear();
-      if (err instanceof GrantRevokedError) throw new GatewayError('BAD_USER_INPUT', `${name} refused the credentials: ${err.reason}`, { provider: input.provider });
+      if (err instanceof GrantRevokedError)
+        throw new GatewayError('BAD_USER_INPUT', `${name} refused the credentials: ${err.reason}`, { provider: input.provider });
       throw toClientError(err, input.provider, 'connect');
     }
     return this.land(tenant.id, { provider: input.provider, sandbox: input.sandbox, draftId, target: replace, connected, credentials });
@@ -179,7 +180,9 @@ export class ConnectionLifecycle {
     const record = await this.owned(tenant, connectionId);
     if (!record) return false;
     if (record.status === ConnectionStatus.ACTIVE) {
-      throw new GatewayError('BAD_USER_INPUT', 'that connection is ACTIVE: disconnect it first (disconnectProvider), then delete it', { provider: record.provider });
+      throw new GatewayError('BAD_USER_INPUT', 'that connection is ACTIVE: disconnect it first (disconnectProvider), then delete it', {
+        provider: record.provider,
+      });
     }
     await this.deps.tokens.forConnection(record.id).clear();
     this.deps.hub.forget(record.id);

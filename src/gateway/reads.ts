@@ -2,15 +2,7 @@ import type { ConnectionRecord } from '../connections/connections.js';
 import { type BookingStatus, ConnectionStatus } from '../connectors/enums.js';
 import type { Provider } from '../connectors/platforms.js';
 import type { Connector } from '../connectors/types.js';
-import {
-  compareMerged,
-  connectionBound,
-  decodeBookingCursor,
-  decodeListCursor,
-  encodeBookingCursor,
-  encodeListCursor,
-  type ListPosition,
-} from './cursors.js';
+import { compareMerged, connectionBound, decodeBookingCursor, decodeListCursor, encodeBookingCursor, encodeListCursor, type ListPosition } from './cursors.js';
 import { GatewayError } from './errors.js';
 import { decodeId, type GlobalId } from './ids.js';
 import {
@@ -126,9 +118,7 @@ export class Reads {
   }
 
   async services(s: RequestScope, args: ListArgs): Promise<ConnectionPage<ServiceModel>> {
-    return this.walk(s, args, 'listServices', 'Service', (c, cursor, limit) =>
-      c.listServices({ organizationRef: args.organization?.ref, cursor, limit }),
-    );
+    return this.walk(s, args, 'listServices', 'Service', (c, cursor, limit) => c.listServices({ organizationRef: args.organization?.ref, cursor, limit }));
   }
 
   async customers(s: RequestScope, args: ListArgs): Promise<ConnectionPage<CustomerModel>> {
@@ -204,12 +194,7 @@ export class Reads {
   }
 
   /** A related record (booking → service) through the request's loaders; failures are reported, null returned. */
-  async related<K extends 'organizations' | 'services' | 'customers'>(
-    s: RequestScope,
-    owner: { connectionId: string },
-    kind: K,
-    ref: string | null,
-  ) {
+  async related<K extends 'organizations' | 'services' | 'customers'>(s: RequestScope, owner: { connectionId: string }, kind: K, ref: string | null) {
     if (!ref) return null;
     const record = (await this.deps.scopes.list(s)).find((c) => c.id === owner.connectionId);
     if (!record) return null;

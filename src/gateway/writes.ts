@@ -31,7 +31,10 @@ export class Writes {
    * the first booking and creates nothing. The key is held under a lock while the platform call
    * runs, so concurrent repeats wait for the first and get its booking.
    */
-  async createBooking(s: RequestScope, input: { serviceId: string; customerId: string; startsAt: Date; idempotencyKey?: string | null }): Promise<BookingModel> {
+  async createBooking(
+    s: RequestScope,
+    input: { serviceId: string; customerId: string; startsAt: Date; idempotencyKey?: string | null },
+  ): Promise<BookingModel> {
     const service = await this.deps.scopes.resolveId(s, input.serviceId, 'Service', 'serviceId');
     const customer = await this.deps.scopes.resolveId(s, input.customerId, 'Customer', 'customerId');
     if (service.record.id !== customer.record.id) {
@@ -50,7 +53,9 @@ export class Writes {
     if (!key) return create();
     if (key.length > 255) throw new GatewayError('BAD_USER_INPUT', '`idempotencyKey` must be at most 255 characters');
     const storeKey = `idem:${s.tenant.id}:${createHash('sha256').update(key).digest('hex')}`;
-    const fingerprint = createHash('sha256').update(JSON.stringify([input.serviceId, input.customerId, input.startsAt.toISOString()])).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([input.serviceId, input.customerId, input.startsAt.toISOString()]))
+      .digest('hex');
     return this.deps.store.withLock(storeKey, async () => {
       const seen = await this.deps.store.get<{ fingerprint: string; connectionId: string; ref: string }>(storeKey);
       if (seen) {

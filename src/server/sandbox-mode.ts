@@ -47,7 +47,8 @@ export async function runEmulators(options: { port?: number; rateLimits?: boolea
 /** The platform's URLs and (when not configured) app credentials become the emulator's. */
 function pointAt(config: Config, key: Provider, origin: string, dash: Record<string, unknown>): void {
   const current = config.platforms[key];
-  const app = typeof dash.client_id === 'string' && typeof dash.client_secret === 'string' ? { clientId: dash.client_id, clientSecret: dash.client_secret } : {};
+  const app =
+    typeof dash.client_id === 'string' && typeof dash.client_secret === 'string' ? { clientId: dash.client_id, clientSecret: dash.client_secret } : {};
   config.platforms[key] = {
     ...current,
     apiUrl: origin,

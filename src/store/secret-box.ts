@@ -26,7 +26,10 @@ export class SecretBox {
    * Throws with a message that says how to make a key.
    */
   static fromEnv(value: string): SecretBox {
-    const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+    const parts = value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const keys = parts.map((part, i) => {
       const [id, b64] = part.includes(':') ? part.split(':', 2) : [`k${i + 1}`, part];
       const key = Buffer.from(b64, 'base64');

@@ -81,7 +81,11 @@ describe.skipIf(skipBrowserTests())('connecting yAppointment in a browser', () =
 
     const c = await connectionOf(gw, apiKey, connectionId);
     expect(c).toMatchObject({ status: 'ACTIVE', label: 'Test Salon' });
-    const r = await gql(gw.url, apiKey, '{ bookings(first: 100, filter: { providers: [YAPPOINTMENT] }) { edges { node { nativeId provider organization { name } } } } }');
+    const r = await gql(
+      gw.url,
+      apiKey,
+      '{ bookings(first: 100, filter: { providers: [YAPPOINTMENT] }) { edges { node { nativeId provider organization { name } } } } }',
+    );
     expect(r.body.errors).toBeUndefined();
     const seeded = await emulatorBookings(origin, SALON);
     expect(seeded.length).toBeGreaterThanOrEqual(40);

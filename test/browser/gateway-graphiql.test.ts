@@ -32,7 +32,11 @@ describe.skipIf(skipBrowserTests())('GraphiQL on the gateway', () => {
     const errors = recordPageErrors(page);
     const parts = await openGraphiQL(page, `${gw.url}/graphql`);
     await waitForMonacoText(parts.headersEditor, (t) => t.includes(gw.demoKey));
-    await replaceMonacoText(page, parts.queryEditor, '{ bookings(first: 3, filter: { providers: [APPOINTEDD] }) { edges { node { provider service { name } } } } }');
+    await replaceMonacoText(
+      page,
+      parts.queryEditor,
+      '{ bookings(first: 3, filter: { providers: [APPOINTEDD] }) { edges { node { provider service { name } } } } }',
+    );
     await parts.runButton.click();
     const result = await waitForMonacoText(parts.resultPane, (t) => t.includes('"edges"'));
     expect(result).toContain('"provider": "APPOINTEDD"');

@@ -117,9 +117,7 @@ describe('Appointedd end to end', () => {
     await connect(gw.url, t.apiKey, 'APPOINTEDD', { clientId: all.client_id, clientSecret: all.client_secret });
     await sandbox(origin, 'clock', { advanceSeconds: 3_700 });
     await sandbox(origin, 'stats/reset');
-    const results = await Promise.all(
-      Array.from({ length: 200 }, () => gql(gw.url, t.apiKey, '{ organizations { name } }')),
-    );
+    const results = await Promise.all(Array.from({ length: 200 }, () => gql(gw.url, t.apiKey, '{ organizations { name } }')));
     expect(results.filter((r) => r.body.errors || r.body.data.organizations.length !== 2)).toEqual([]);
     const stats = await sandbox(origin, 'stats');
     expect(stats.token.client_credentials).toBe(1);
@@ -169,19 +167,29 @@ describe('Appointedd end to end', () => {
     expect(c.body.data.createCustomer).toMatchObject({ firstName: 'Ada', lastName: 'Ngờ', organization: { name: 'Glasgow Physio Clinic' } });
     const service = glasgow.services.edges.map((e: any) => e.node).find((s: any) => s.durationMinutes);
     const from = new Date(Date.now() + 3 * 86_400_000);
-    const slots = await gql(gw.url, tenant.apiKey, 'query($s: ID!, $f: DateTime!, $t: DateTime!) { availability(serviceId: $s, from: $f, to: $t) { startsAt endsAt available service { id } } }', {
-      s: service.id,
-      f: from.toISOString(),
-      t: new Date(from.getTime() + 7 * 86_400_000).toISOString(),
-    });
+    const slots = await gql(
+      gw.url,
+      tenant.apiKey,
+      'query($s: ID!, $f: DateTime!, $t: DateTime!) { availability(serviceId: $s, from: $f, to: $t) { startsAt endsAt available service { id } } }',
+      {
+        s: service.id,
+        f: from.toISOString(),
+        t: new Date(from.getTime() + 7 * 86_400_000).toISOString(),
+      },
+    );
     expect(slots.body.errors).toBeUndefined();
     const slot = slots.body.data.availability[0];
     expect(slot.service.id).toBe(service.id);
     const before = (await sandbox(origin, 'stats')).api;
     const book = (key: string | null) =>
-      gql(gw.url, tenant.apiKey, 'mutation($input: CreateBookingInput!) { createBooking(input: $input) { id status startsAt customer { id } service { id } } }', {
-        input: { serviceId: service.id, customerId: c.body.data.createCustomer.id, startsAt: slot.startsAt, idempotencyKey: key },
-      });
+      gql(
+        gw.url,
+        tenant.apiKey,
+        'mutation($input: CreateBookingInput!) { createBooking(input: $input) { id status startsAt customer { id } service { id } } }',
+        {
+          input: { serviceId: service.id, customerId: c.body.data.createCustomer.id, startsAt: slot.startsAt, idempotencyKey: key },
+        },
+      );
     const key = `idem-${Date.now()}`;
     const [first, second] = [await book(key), await book(key)];
     expect(first.body.errors).toBeUndefined();
@@ -191,10 +199,17 @@ describe('Appointedd end to end', () => {
     const taken = await book(null);
     expect(taken.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', provider: 'APPOINTEDD' });
     const reused = await gql(gw.url, tenant.apiKey, 'mutation($input: CreateBookingInput!) { createBooking(input: $input) { id } }', {
-      input: { serviceId: service.id, customerId: c.body.data.createCustomer.id, startsAt: new Date(Date.parse(slot.startsAt) + 86_400_000).toISOString(), idempotencyKey: key },
+      input: {
+        serviceId: service.id,
+        customerId: c.body.data.createCustomer.id,
+        startsAt: new Date(Date.parse(slot.startsAt) + 86_400_000).toISOString(),
+        idempotencyKey: key,
+      },
     });
     expect(reused.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const cancel = await gql(gw.url, tenant.apiKey, 'mutation($id: ID!) { cancelBooking(id: $id, reason: "test") { id status } }', { id: first.body.data.createBooking.id });
+    const cancel = await gql(gw.url, tenant.apiKey, 'mutation($id: ID!) { cancelBooking(id: $id, reason: "test") { id status } }', {
+      id: first.body.data.createBooking.id,
+    });
     expect(cancel.body.data.cancelBooking.status).toBe('CANCELED');
     const again = await gql(gw.url, tenant.apiKey, 'mutation($id: ID!) { cancelBooking(id: $id) { id status } }', { id: first.body.data.createBooking.id });
     expect(again.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

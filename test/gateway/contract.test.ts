@@ -20,7 +20,10 @@ describe('the public API contract', () => {
 
   it('a change to the contract would be noticed (the check can fail)', () => {
     const altered = buildSchema(
-      readFileSync(new URL('../fixtures/api-contract.graphql', import.meta.url), 'utf8').replace('nativeId: String!\n  name: String!', 'nativeId: String!\n  name: String!\n  brandNewField: Int!'),
+      readFileSync(new URL('../fixtures/api-contract.graphql', import.meta.url), 'utf8').replace(
+        'nativeId: String!\n  name: String!',
+        'nativeId: String!\n  name: String!\n  brandNewField: Int!',
+      ),
     );
     expect(findBreakingChanges(altered, buildSchema(printGatewaySchema())).length).toBeGreaterThan(0);
   });

@@ -18,7 +18,11 @@ function expectNoInternals(body: unknown) {
 
 describe('authentication', () => {
   it('answers 401 UNAUTHENTICATED without a key, revealing nothing else', async () => {
-    const res = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ connections { id } }"}' });
+    const res = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ connections { id } }"}',
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('Bearer');
     const body = await res.json();

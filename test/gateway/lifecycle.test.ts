@@ -135,8 +135,8 @@ describe('connection lifecycle', () => {
     const other = await gw.tenant();
     const c = await sandbox(gw.emulators.appointedd as string, 'credentials');
     const active = (await connect(gw.url, tenant.apiKey, 'APPOINTEDD', { clientId: c.client_id, clientSecret: c.client_secret })).body.data.connectProvider;
-    const pending = (await gql(gw.url, tenant.apiKey, 'mutation { startConnection(provider: YAPPOINTMENT, sandbox: true) { connection { id status } } }')).body.data
-      .startConnection.connection;
+    const pending = (await gql(gw.url, tenant.apiKey, 'mutation { startConnection(provider: YAPPOINTMENT, sandbox: true) { connection { id status } } }')).body
+      .data.startConnection.connection;
     expect(pending.status).toBe('PENDING');
     const del = (id: string, apiKey = tenant.apiKey) => gql(gw.url, apiKey, 'mutation($id: ID!) { deleteConnection(id: $id) }', { id });
 

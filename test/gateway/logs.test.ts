@@ -27,7 +27,9 @@ describe('secrets in logs and errors', () => {
     const creds = await sandbox(appointedd, 'credentials');
     const t = await gw.tenant('log-check');
     const responses: string[] = [];
-    responses.push(JSON.stringify((await connect(gw.url, t.apiKey, 'APPOINTEDD', { clientId: creds.client_id, clientSecret: `${creds.client_secret}-wrong` })).body));
+    responses.push(
+      JSON.stringify((await connect(gw.url, t.apiKey, 'APPOINTEDD', { clientId: creds.client_id, clientSecret: `${creds.client_secret}-wrong` })).body),
+    );
     responses.push(JSON.stringify((await connect(gw.url, t.apiKey, 'APPOINTEDD', { clientId: creds.client_id, clientSecret: creds.client_secret })).body));
     await sandbox(appointedd, 'faults', { match: '/v2/bookings', mode: 'malformed', count: 1 });
     responses.push(JSON.stringify((await gql(gw.url, t.apiKey, '{ bookings(first: 2) { edges { node { id } } } }')).body));

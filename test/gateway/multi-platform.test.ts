@@ -43,7 +43,9 @@ describe('every platform at once', () => {
       for (const p of ['BOOKINGTIME', 'DAYSCHEDULE', 'ONSCHED', 'YAPPOINTMENT']) expect(orgProviders.has(p)).toBe(true);
       expect(r.body.data.bookings.edges.length).toBe(100);
       expect(r.body.data.bookings.edges.some((e: any) => e.node.provider === 'APPOINTEDD')).toBe(false);
-      expect(r.body.errors?.map((e) => `${e.path?.join('.')}:${e.extensions?.provider}:${e.extensions?.code}`)).toEqual(['bookings:APPOINTEDD:PROVIDER_UNAVAILABLE']);
+      expect(r.body.errors?.map((e) => `${e.path?.join('.')}:${e.extensions?.provider}:${e.extensions?.code}`)).toEqual([
+        'bookings:APPOINTEDD:PROVIDER_UNAVAILABLE',
+      ]);
     } finally {
       await sandbox(appointedd, 'faults', undefined, 'DELETE');
     }

@@ -22,7 +22,11 @@ async function allow(authorizeUrl: string): Promise<Response> {
 describe('re-authorizing a connection in place', () => {
   it('NEEDS_REAUTH after the platform drops the grant; startConnection(connectionId:) brings the same connection back', async () => {
     const ds = gw.emulators.dayschedule as string;
-    const before = await gql(gw.url, gw.demoKey, '{ connections { id provider status } bookings(first: 1, filter: { providers: [DAYSCHEDULE] }) { edges { node { id } } } }');
+    const before = await gql(
+      gw.url,
+      gw.demoKey,
+      '{ connections { id provider status } bookings(first: 1, filter: { providers: [DAYSCHEDULE] }) { edges { node { id } } } }',
+    );
     const conn = before.body.data.connections.find((c: any) => c.provider === 'DAYSCHEDULE');
     const bookingId = before.body.data.bookings.edges[0].node.id;
 
@@ -31,18 +35,29 @@ describe('re-authorizing a connection in place', () => {
     const broken = await gql(gw.url, gw.demoKey, '{ bookings(first: 1, filter: { providers: [DAYSCHEDULE] }) { edges { node { id } } } }');
     expect(broken.body.errors?.[0].extensions).toMatchObject({ code: 'NEEDS_REAUTH', provider: 'DAYSCHEDULE' });
 
-    const active = await gql(gw.url, gw.demoKey, 'mutation($id: ID) { startConnection(provider: DAYSCHEDULE, connectionId: $id) { authorizeUrl } }', { id: null });
+    const active = await gql(gw.url, gw.demoKey, 'mutation($id: ID) { startConnection(provider: DAYSCHEDULE, connectionId: $id) { authorizeUrl } }', {
+      id: null,
+    });
     expect(active.body.errors).toBeUndefined(); // a new connection is always allowed
-    const wrong = await gql(gw.url, gw.demoKey, 'mutation($id: ID) { startConnection(provider: YAPPOINTMENT, connectionId: $id) { authorizeUrl } }', { id: conn.id });
+    const wrong = await gql(gw.url, gw.demoKey, 'mutation($id: ID) { startConnection(provider: YAPPOINTMENT, connectionId: $id) { authorizeUrl } }', {
+      id: conn.id,
+    });
     expect(wrong.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 
-    const start = await gql(gw.url, gw.demoKey, 'mutation($id: ID) { startConnection(provider: DAYSCHEDULE, connectionId: $id) { authorizeUrl connection { id status } } }', { id: conn.id });
+    const start = await gql(
+      gw.url,
+      gw.demoKey,
+      'mutation($id: ID) { startConnection(provider: DAYSCHEDULE, connectionId: $id) { authorizeUrl connection { id status } } }',
+      { id: conn.id },
+    );
     expect(start.body.data.startConnection.connection).toEqual({ id: conn.id, status: 'PENDING' });
     const page = await allow(start.body.data.startConnection.authorizeUrl);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('DaySchedule is connected');
 
-    const after = await gql(gw.url, gw.demoKey, 'query($id: ID!) { node(id: $id) { id ... on Booking { provider } } connections { id provider status } }', { id: bookingId });
+    const after = await gql(gw.url, gw.demoKey, 'query($id: ID!) { node(id: $id) { id ... on Booking { provider } } connections { id provider status } }', {
+      id: bookingId,
+    });
     expect(after.body.errors).toBeUndefined();
     expect(after.body.data.node).toEqual({ id: bookingId, provider: 'DAYSCHEDULE' });
     expect(after.body.data.connections.find((c: any) => c.id === conn.id).status).toBe('ACTIVE');

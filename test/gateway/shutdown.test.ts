@@ -27,7 +27,14 @@ describe('the bookgraph process', () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const child = spawn(process.execPath, ['bin/bookgraph.js', 'start'], {
         cwd: join(import.meta.dirname, '../..'),
-        env: { PATH: process.env.PATH ?? '', PORT: '0', SANDBOX_PORT_BASE: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent', BOOKGRAPH_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') },
+        env: {
+          PATH: process.env.PATH ?? '',
+          PORT: '0',
+          SANDBOX_PORT_BASE: '0',
+          STORE_URL: 'memory://',
+          LOG_LEVEL: 'silent',
+          BOOKGRAPH_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+        },
       });
       let out = '';
       child.stdout.on('data', (d) => (out += d));

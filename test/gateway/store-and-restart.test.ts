@@ -72,7 +72,11 @@ describe('the embedded durable store', () => {
 
 describe('start-up configuration', () => {
   const cli = (env: Record<string, string>) =>
-    run(process.execPath, ['bin/bookgraph.js', 'start'], { cwd: join(import.meta.dirname, '../..'), env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 }).then(
+    run(process.execPath, ['bin/bookgraph.js', 'start'], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 20_000,
+    }).then(
       (r) => ({ code: 0, out: r.stdout + r.stderr }),
       (e) => ({ code: e.code as number, out: String(e.stdout) + String(e.stderr) }),
     );

@@ -39,7 +39,9 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     const d = await gql(gw.url, owner.apiKey, 'mutation($id: ID!) { disconnectProvider(connectionId: $id) { status } }', { id: connectionId });
     expect(d.body.data.disconnectProvider.status).toBe('DISCONNECTED');
     for (let i = 0; i < 50 && mine.seen.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(mine.seen).toEqual([{ data: { connectionStatusChanged: { id: connectionId, provider: 'APPOINTEDD', status: 'DISCONNECTED', statusReason: expect.any(String) } } }]);
+    expect(mine.seen).toEqual([
+      { data: { connectionStatusChanged: { id: connectionId, provider: 'APPOINTEDD', status: 'DISCONNECTED', statusReason: expect.any(String) } } },
+    ]);
     expect(theirs.seen).toEqual([]);
     await mine.client.dispose();
     await theirs.client.dispose();
@@ -54,7 +56,10 @@ describe('GraphQL subscriptions over graphql-ws', () => {
         retryAttempts: 0,
         on: { closed: (e) => resolve((e as { code: number }).code) },
       });
-      client.subscribe({ query: 'subscription { connectionStatusChanged { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      client.subscribe(
+        { query: 'subscription { connectionStatusChanged { id } }' },
+        { next: () => undefined, error: () => undefined, complete: () => undefined },
+      );
     });
     expect(closed).toBe(4403);
   });

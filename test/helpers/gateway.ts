@@ -68,7 +68,12 @@ export async function gql<T = any>(url: string, apiKey: string | null, query: st
 const POST_ONLY = new Set(['stats/reset', 'reset', 'revoke-all']);
 
 /** Calls an emulator's control API (GET unless a body is given or the route only takes POST). */
-export async function sandbox<T = any>(origin: string, path: string, body?: unknown, method = body === undefined && !POST_ONLY.has(path) ? 'GET' : 'POST'): Promise<T> {
+export async function sandbox<T = any>(
+  origin: string,
+  path: string,
+  body?: unknown,
+  method = body === undefined && !POST_ONLY.has(path) ? 'GET' : 'POST',
+): Promise<T> {
   const res = await fetch(`${origin}/__sandbox/${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

@@ -220,7 +220,11 @@ describe('appointedd customers', () => {
       marketing_opt_in: false,
     });
     expect((await get(`/v2/customers/${r.doc.data.id}`)).status).toBe(200);
-    expectError(await call(emu.base, all, '/v2/customers', { body: newCustomer({ profile: { firstname: 'A', lastname: 'B', email: 'ZOE.QUINN@example.com' } }) }), 409, 'conflict');
+    expectError(
+      await call(emu.base, all, '/v2/customers', { body: newCustomer({ profile: { firstname: 'A', lastname: 'B', email: 'ZOE.QUINN@example.com' } }) }),
+      409,
+      'conflict',
+    );
     const other = newCustomer();
     other.data.relationships.account.data.id = TORONTO;
     expect((await call(emu.base, all, '/v2/customers', { body: other })).status).toBe(201);

@@ -1,16 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ALL_CLIENT,
-  call,
-  control,
-  type Emu,
-  expectError,
-  GLASGOW,
-  getToken,
-  SPECIFIC_CLIENT,
-  startAppointedd,
-  TORONTO,
-} from './appointedd-helpers.js';
+import { ALL_CLIENT, call, control, type Emu, expectError, GLASGOW, getToken, SPECIFIC_CLIENT, startAppointedd, TORONTO } from './appointedd-helpers.js';
 
 let emu: Emu;
 beforeAll(async () => {
@@ -26,7 +15,11 @@ const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secr
 const postJson = (body: unknown, headers: Record<string, string> = {}) =>
   fetch(tokenUrl(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 const postForm = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  fetch(tokenUrl(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });
+  fetch(tokenUrl(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
 const cc = { grant_type: 'client_credentials', client_id: ALL_CLIENT.id, client_secret: ALL_CLIENT.secret };
 
 async function expectOAuthError(res: Response, status: number, error: string) {
@@ -111,7 +104,11 @@ describe('appointedd token endpoint', () => {
       400,
       'invalid_request',
     );
-    await expectOAuthError(await fetch(tokenUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":' }), 400, 'invalid_request');
+    await expectOAuthError(
+      await fetch(tokenUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":' }),
+      400,
+      'invalid_request',
+    );
     await expectOAuthError(await fetch(tokenUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1]' }), 400, 'invalid_request');
     const form = new FormData();
     for (const [k, v] of Object.entries(cc)) form.append(k, v);

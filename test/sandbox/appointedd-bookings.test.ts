@@ -63,12 +63,33 @@ describe('appointedd bookings: list and get', () => {
     expect(one.doc.links.self).toBe(`${emu.base}/v2/bookings/${b.id}`);
     const a = one.doc.data.attributes;
     expect(Object.keys(a)).toEqual([
-      'start', 'end', 'start_buffer', 'end_buffer', 'timezone', 'status', 'price', 'currency', 'total_spaces',
-      'created_source', 'cancelled_at', 'customers', 'created', 'updated',
+      'start',
+      'end',
+      'start_buffer',
+      'end_buffer',
+      'timezone',
+      'status',
+      'price',
+      'currency',
+      'total_spaces',
+      'created_source',
+      'cancelled_at',
+      'customers',
+      'created',
+      'updated',
     ]);
     for (const k of ['start', 'end', 'start_buffer', 'end_buffer', 'created', 'updated']) expect(a[k]).toMatch(API_TIME);
     expect(Object.keys(a.customers[0])).toEqual([
-      'customer_id', 'customer_booking_id', 'spaces', 'status', 'timezone', 'booking_source', 'paid', 'total_price', 'questions', 'created',
+      'customer_id',
+      'customer_booking_id',
+      'spaces',
+      'status',
+      'timezone',
+      'booking_source',
+      'paid',
+      'total_price',
+      'questions',
+      'created',
     ]);
     expect(one.doc.data.relationships.customers.data[0]).toEqual({ type: 'customers', id: a.customers[0].customer_id });
     expect(Object.keys(one.doc.data.relationships)).toEqual(['account', 'service', 'resource', 'customers']);
@@ -109,7 +130,9 @@ describe('appointedd bookings: list and get', () => {
     expect(await count(`filter[account_id]=${GLASGOW}`)).toBe(every.filter((b) => b.relationships.account.data.id === GLASGOW).length);
     expect(await count(`filter[account_id]=${GLASGOW},${TORONTO}`)).toBe(every.length);
     const offset = '2026-01-01T10:00:00+05:30';
-    expect(await count(`filter[start_gte]=${encodeURIComponent(offset)}`)).toBe(every.filter((b) => Date.parse(b.attributes.start) >= Date.parse(offset)).length);
+    expect(await count(`filter[start_gte]=${encodeURIComponent(offset)}`)).toBe(
+      every.filter((b) => Date.parse(b.attributes.start) >= Date.parse(offset)).length,
+    );
   });
 
   it('rejects malformed filters with 400', async () => {
@@ -160,9 +183,13 @@ describe('appointedd bookings: create', () => {
     const free = await slots(assessment.id, now + DAY, now + 8 * DAY);
     const start = free[0].attributes.start;
     const sameTime = free.filter((s) => s.attributes.start === start);
-    const first = await call(emu.base, all, '/v2/bookings', { body: bookingBody(assessment.id, start, [customerOf(GLASGOW, 0).id], sameTime[0].relationships.resource.data.id) });
+    const first = await call(emu.base, all, '/v2/bookings', {
+      body: bookingBody(assessment.id, start, [customerOf(GLASGOW, 0).id], sameTime[0].relationships.resource.data.id),
+    });
     expect(first.status).toBe(201);
-    const again = await call(emu.base, all, '/v2/bookings', { body: bookingBody(assessment.id, start, [customerOf(GLASGOW, 1).id], sameTime[0].relationships.resource.data.id) });
+    const again = await call(emu.base, all, '/v2/bookings', {
+      body: bookingBody(assessment.id, start, [customerOf(GLASGOW, 1).id], sameTime[0].relationships.resource.data.id),
+    });
     expectError(again, 409, 'conflict');
     if (sameTime.length > 1) {
       const other = await call(emu.base, all, '/v2/bookings', { body: bookingBody(assessment.id, start, [customerOf(GLASGOW, 1).id]) });
@@ -171,7 +198,11 @@ describe('appointedd bookings: create', () => {
     }
     const night = new Date(now + 3 * DAY);
     night.setUTCHours(2, 0, 0, 0);
-    expectError(await call(emu.base, all, '/v2/bookings', { body: bookingBody(assessment.id, night.toISOString(), [customerOf(GLASGOW, 1).id]) }), 409, 'conflict');
+    expectError(
+      await call(emu.base, all, '/v2/bookings', { body: bookingBody(assessment.id, night.toISOString(), [customerOf(GLASGOW, 1).id]) }),
+      409,
+      'conflict',
+    );
   });
 
   it('applies the 415, 400, 422, 404 rules', async () => {
@@ -182,23 +213,45 @@ describe('appointedd bookings: create', () => {
     expectError(await call(emu.base, all, '/v2/bookings', { body, contentType: 'application/json' }), 415, 'unsupported_media_type');
     expectError(await call(emu.base, all, '/v2/bookings', { body, contentType: `${JSONAPI}; ext=bulk` }), 415, 'unsupported_media_type');
     expectError(await call(emu.base, all, '/v2/bookings', { raw: '{' }), 400, 'bad_request');
-    const past = expectError(await call(emu.base, all, '/v2/bookings', { body: bookingBody(massage.id, iso(now - DAY), [customerOf(GLASGOW).id]) }), 422, 'validation_error');
+    const past = expectError(
+      await call(emu.base, all, '/v2/bookings', { body: bookingBody(massage.id, iso(now - DAY), [customerOf(GLASGOW).id]) }),
+      422,
+      'validation_error',
+    );
     expect(past.source.pointer).toBe('/data/attributes/start');
-    const foreign = expectError(await call(emu.base, all, '/v2/bookings', { body: bookingBody(massage.id, slot.attributes.start, [customerOf(TORONTO).id]) }), 422, 'validation_error');
+    const foreign = expectError(
+      await call(emu.base, all, '/v2/bookings', { body: bookingBody(massage.id, slot.attributes.start, [customerOf(TORONTO).id]) }),
+      422,
+      'validation_error',
+    );
     expect(foreign.source.pointer).toBe('/data/attributes/customers/0/customer_id');
     expectError(await call(emu.base, all, '/v2/bookings', { body: bookingBody(massage.id, 'tomorrow', [customerOf(GLASGOW).id]) }), 422, 'validation_error');
     expectError(await call(emu.base, all, '/v2/bookings', { body: bookingBody(massage.id, slot.attributes.start, []) }), 422, 'validation_error');
     const noService = { data: { type: 'bookings', attributes: body.data.attributes } };
     expectError(await call(emu.base, all, '/v2/bookings', { body: noService }), 422, 'validation_error');
-    expectError(await call(emu.base, all, '/v2/bookings', { body: bookingBody('0'.repeat(24), slot.attributes.start, [customerOf(GLASGOW).id]) }), 404, 'not_found');
+    expectError(
+      await call(emu.base, all, '/v2/bookings', { body: bookingBody('0'.repeat(24), slot.attributes.start, [customerOf(GLASGOW).id]) }),
+      404,
+      'not_found',
+    );
     const tutoring = service('Math Tutoring');
-    expectError(await call(emu.base, specific, '/v2/bookings', { body: bookingBody(tutoring.id, slot.attributes.start, [customerOf(TORONTO).id]) }), 404, 'not_found');
+    expectError(
+      await call(emu.base, specific, '/v2/bookings', { body: bookingBody(tutoring.id, slot.attributes.start, [customerOf(TORONTO).id]) }),
+      404,
+      'not_found',
+    );
     const group = service('Group Rehab Class');
     const wrongResource = group.relationships.resources.data[0].id;
     const notOffering = massage.relationships.resources.data.every((r: Doc) => r.id !== wrongResource);
     expect(notOffering).toBe(true);
-    expectError(await call(emu.base, all, '/v2/bookings', { body: bookingBody(massage.id, slot.attributes.start, [customerOf(GLASGOW).id], wrongResource) }), 422, 'validation_error');
-    const two = await call(emu.base, all, '/v2/bookings', { body: bookingBody(massage.id, slot.attributes.start, [customerOf(GLASGOW, 0).id, customerOf(GLASGOW, 1).id]) });
+    expectError(
+      await call(emu.base, all, '/v2/bookings', { body: bookingBody(massage.id, slot.attributes.start, [customerOf(GLASGOW).id], wrongResource) }),
+      422,
+      'validation_error',
+    );
+    const two = await call(emu.base, all, '/v2/bookings', {
+      body: bookingBody(massage.id, slot.attributes.start, [customerOf(GLASGOW, 0).id, customerOf(GLASGOW, 1).id]),
+    });
     expectError(two, 422, 'validation_error');
     expect((await get('/v2/bookings?page[limit]=1')).doc.meta.total).toBe(60);
   });
@@ -240,7 +293,11 @@ describe('appointedd bookings: cancel', () => {
 
   it('accepts an optional reason in meta and checks its media type', async () => {
     const b = await futureBooking();
-    expectError(await call(emu.base, all, `/v2/bookings/${b.id}/cancel`, { body: { meta: { reason: 'ill' } }, contentType: 'application/json' }), 415, 'unsupported_media_type');
+    expectError(
+      await call(emu.base, all, `/v2/bookings/${b.id}/cancel`, { body: { meta: { reason: 'ill' } }, contentType: 'application/json' }),
+      415,
+      'unsupported_media_type',
+    );
     expectError(await call(emu.base, all, `/v2/bookings/${b.id}/cancel`, { body: { meta: { reason: 5 } } }), 422, 'validation_error');
     const r = await call(emu.base, all, `/v2/bookings/${b.id}/cancel`, { body: { meta: { reason: 'ill' } } });
     expect(r.status).toBe(200);
@@ -270,7 +327,9 @@ describe('appointedd availability', () => {
     const now = Date.now();
     const list = await slots(massage.id, now - 2 * DAY, now + 14 * DAY);
     expect(list.length).toBeGreaterThan(20);
-    const busy = (await allPages(emu.base, all, `/v2/bookings?filter[account_id]=${GLASGOW}&page[limit]=100`)).filter((b) => b.attributes.status !== 'cancelled');
+    const busy = (await allPages(emu.base, all, `/v2/bookings?filter[account_id]=${GLASGOW}&page[limit]=100`)).filter(
+      (b) => b.attributes.status !== 'cancelled',
+    );
     const london = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' });
     for (const s of list) {
       const start = Date.parse(s.attributes.start);
@@ -285,7 +344,8 @@ describe('appointedd availability', () => {
       expect(Number(parts.hour) * 60 + Number(parts.minute)).toBeGreaterThanOrEqual(9 * 60);
       expect(Number(parts.hour) * 60 + Number(parts.minute) + 45).toBeLessThanOrEqual(18 * 60);
       const clash = busy.some(
-        (b) => b.relationships.resource.data.id === s.relationships.resource.data.id && Date.parse(b.attributes.start) < end && start < Date.parse(b.attributes.end),
+        (b) =>
+          b.relationships.resource.data.id === s.relationships.resource.data.id && Date.parse(b.attributes.start) < end && start < Date.parse(b.attributes.end),
       );
       expect(clash).toBe(false);
     }
@@ -306,11 +366,23 @@ describe('appointedd availability', () => {
     expectError(await get(`${base}&filter[start]=${iso(now)}&filter[end]=${iso(now - 1000)}`), 400, 'bad_request');
     expectError(await get(`${base}&filter[start]=${iso(now)}`), 400, 'bad_request');
     expectError(await get(`/v2/availability/slots?filter[start]=${iso(now)}&filter[end]=${iso(now + DAY)}`), 400, 'bad_request');
-    expectError(await get(`/v2/availability/slots?filter[service_id]=${'0'.repeat(24)}&filter[start]=${iso(now)}&filter[end]=${iso(now + DAY)}`), 404, 'not_found');
+    expectError(
+      await get(`/v2/availability/slots?filter[service_id]=${'0'.repeat(24)}&filter[start]=${iso(now)}&filter[end]=${iso(now + DAY)}`),
+      404,
+      'not_found',
+    );
     const tutoring = service('Math Tutoring');
-    expectError(await get(`/v2/availability/slots?filter[service_id]=${tutoring.id}&filter[start]=${iso(now)}&filter[end]=${iso(now + DAY)}`, specific), 404, 'not_found');
+    expectError(
+      await get(`/v2/availability/slots?filter[service_id]=${tutoring.id}&filter[start]=${iso(now)}&filter[end]=${iso(now + DAY)}`, specific),
+      404,
+      'not_found',
+    );
     const group = service('Group Rehab Class');
-    expectError(await get(`${base}&filter[start]=${iso(now)}&filter[end]=${iso(now + DAY)}&filter[resource_id]=${group.relationships.resources.data[0].id}`), 400, 'bad_request');
+    expectError(
+      await get(`${base}&filter[start]=${iso(now)}&filter[end]=${iso(now + DAY)}&filter[resource_id]=${group.relationships.resources.data[0].id}`),
+      400,
+      'bad_request',
+    );
     expect(await slots(massage.id, now - 10 * DAY, now - DAY)).toEqual([]);
   });
 });

@@ -61,7 +61,11 @@ async function event(type: string, bookingId?: string): Promise<Response> {
 }
 
 async function futureGlasgowBooking(token: string): Promise<Doc> {
-  const list = await allPages(emu.base, token, `/v2/bookings?filter[account_id]=${GLASGOW}&filter[status]=confirmed&filter[start_gte]=${new Date(Date.now() + DAY).toISOString()}`);
+  const list = await allPages(
+    emu.base,
+    token,
+    `/v2/bookings?filter[account_id]=${GLASGOW}&filter[status]=confirmed&filter[start_gte]=${new Date(Date.now() + DAY).toISOString()}`,
+  );
   return list[0];
 }
 
@@ -281,13 +285,17 @@ describe('appointedd sandbox events', () => {
     await subscribe('booking_updated', '/updated');
     await subscribe('booking_cancelled', '/cancelled');
     const token = await getToken(emu.base);
-    const live = (await allPages(emu.base, token, `/v2/bookings?filter[account_id]=${GLASGOW}&page[limit]=100`)).filter((x) => x.attributes.status !== 'cancelled');
+    const live = (await allPages(emu.base, token, `/v2/bookings?filter[account_id]=${GLASGOW}&page[limit]=100`)).filter(
+      (x) => x.attributes.status !== 'cancelled',
+    );
     const span = (x: Doc) => [Date.parse(x.attributes.start), Date.parse(x.attributes.end)];
     // A future booking whose resource is free one day later (the move would otherwise be refused).
     const b = live.find((x) => {
       const [start, end] = span(x);
       if (start < Date.now() + DAY || x.attributes.status !== 'confirmed') return false;
-      return !live.some((y) => y.id !== x.id && y.relationships.resource.data.id === x.relationships.resource.data.id && span(y)[0] < end + DAY && start + DAY < span(y)[1]);
+      return !live.some(
+        (y) => y.id !== x.id && y.relationships.resource.data.id === x.relationships.resource.data.id && span(y)[0] < end + DAY && start + DAY < span(y)[1],
+      );
     }) as Doc;
     const moved = await (await event('booking_updated', b.id)).json();
     expect(moved).toMatchObject({ bookingId: b.id, webhooksAttempted: 1, webhooksDelivered: 1 });

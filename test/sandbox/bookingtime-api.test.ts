@@ -234,7 +234,11 @@ describe('bookingtime customers', () => {
     ]);
     const gender = await c.api('POST', `${A}/customer/add`, { token: tokA, body: { firstName: 'A', lastName: 'B', gender: 'male' } });
     expect(gender.body.messageList.map((m: any) => m.parameter)).toEqual(['gender']);
-    const notJson = await c.api('POST', `${A}/customer/add`, { token: tokA, raw: 'firstName=A', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const notJson = await c.api('POST', `${A}/customer/add`, {
+      token: tokA,
+      raw: 'firstName=A',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(notJson.status).toBe(415);
     const malformed = await c.api('POST', `${A}/customer/add`, { token: tokA, raw: '{"firstName":', headers: { 'content-type': 'application/json' } });
     expect(malformed.status).toBe(400);
@@ -313,7 +317,9 @@ describe('bookingtime booking slots', () => {
   it('respects bookingDayLatest and 404s unknown templates', async () => {
     const t = await firstTemplate();
     const far = new Date(Date.now() + (t.bookingDayLatest + 40) * 86_400_000);
-    const r = await c.api('GET', `${A}/bookingTemplate/${t.id}/bookingSlot/year/${far.getUTCFullYear()}/month/${far.getUTCMonth() + 1}/listMonth`, { token: tokA });
+    const r = await c.api('GET', `${A}/bookingTemplate/${t.id}/bookingSlot/year/${far.getUTCFullYear()}/month/${far.getUTCMonth() + 1}/listMonth`, {
+      token: tokA,
+    });
     expect(r.body.content.list).toEqual([]);
     const unknown = await c.api('GET', `${A}/bookingTemplate/fc${'A'.repeat(30)}/bookingSlot/earliest`, { token: tokA });
     expect(unknown.status).toBe(404);
@@ -549,7 +555,11 @@ describe('bookingtime seed data', () => {
       const live = list.filter((a) => !a.canceled);
       for (const a of live) {
         const clash = live.filter(
-          (b) => b.id !== a.id && b.bookingResourceList[0].id === a.bookingResourceList[0].id && Date.parse(b.start) < Date.parse(a.end) && Date.parse(a.start) < Date.parse(b.end),
+          (b) =>
+            b.id !== a.id &&
+            b.bookingResourceList[0].id === a.bookingResourceList[0].id &&
+            Date.parse(b.start) < Date.parse(a.end) &&
+            Date.parse(a.start) < Date.parse(b.end),
         );
         expect(clash).toEqual([]);
       }

@@ -64,7 +64,10 @@ describe('dayschedule seed data', () => {
         const e = local(host.time_zone, b.end_at);
         const day = host.availability.find((a: Rec) => a.day === s.day);
         expect(day.is_available, `${b.booking_id} on ${s.day}`).toBe(true);
-        expect(day.times.some((t: Rec) => t.start <= s.hm && e.hm <= t.end && s.hm < e.hm), `${b.booking_id} ${s.hm}-${e.hm}`).toBe(true);
+        expect(
+          day.times.some((t: Rec) => t.start <= s.hm && e.hm <= t.end && s.hm < e.hm),
+          `${b.booking_id} ${s.hm}-${e.hm}`,
+        ).toBe(true);
       }
       // Pending bookings belong to an approval resource.
       const approval = new Set(details.filter((d) => d.settings.requires_approval).map((d) => d.id));
@@ -222,7 +225,11 @@ describe('dayschedule contacts', () => {
   });
 
   it('creates contacts; duplicates are 409; bodies are validated', async () => {
-    const r = await api(base, '/v1/contacts', { token: t2245, method: 'POST', body: { name: 'Ines Ibáñez', email: 'ines@example.org', phone: '+34 600 000 000' } });
+    const r = await api(base, '/v1/contacts', {
+      token: t2245,
+      method: 'POST',
+      body: { name: 'Ines Ibáñez', email: 'ines@example.org', phone: '+34 600 000 000' },
+    });
     expect(r.status).toBe(201);
     const c = await r.json();
     expect(c).toMatchObject({ org_id: 2245, user_id: 5120, name: 'Ines Ibáñez', email: 'ines@example.org', phone: '+34 600 000 000', company: '', tags: [] });

@@ -122,7 +122,13 @@ describe('dayschedule consent page', () => {
 describe('dayschedule token endpoint', () => {
   it('exchanges a code for exactly the four documented fields, no-store', async () => {
     const code = await authorize(base, 1117);
-    const r = await tokenRequest(base, { grant_type: 'authorization_code', code, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uri: REDIRECT_URI });
+    const r = await tokenRequest(base, {
+      grant_type: 'authorization_code',
+      code,
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      redirect_uri: REDIRECT_URI,
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toBe('no-store');
     expect(r.headers.get('pragma')).toBe('no-cache');
@@ -209,7 +215,12 @@ describe('dayschedule token endpoint', () => {
       const r = await api(base, '/v1/users', { token });
       expect(r.status).toBe(401);
     }
-    const rt = await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: refreshed.refresh_token, client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
+    const rt = await tokenRequest(base, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshed.refresh_token,
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    });
     expect((await rt.json()).error).toBe('invalid_grant');
   });
 

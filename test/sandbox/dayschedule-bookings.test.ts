@@ -48,8 +48,27 @@ describe('dayschedule bookings list', () => {
     const b = all[0];
     expect(Object.keys(b).sort()).toEqual(
       [
-        'attendees', 'booking_id', 'cancel_reason', 'canceled_at', 'canceled_by', 'color', 'created_at', 'description', 'duration', 'end_at',
-        'host', 'ical_uid', 'location', 'org_id', 'resource', 'source', 'start_at', 'status', 'subject', 'time_zone', 'updated_at',
+        'attendees',
+        'booking_id',
+        'cancel_reason',
+        'canceled_at',
+        'canceled_by',
+        'color',
+        'created_at',
+        'description',
+        'duration',
+        'end_at',
+        'host',
+        'ical_uid',
+        'location',
+        'org_id',
+        'resource',
+        'source',
+        'start_at',
+        'status',
+        'subject',
+        'time_zone',
+        'updated_at',
       ].sort(),
     );
     expect(b.ical_uid).toBe(`${b.booking_id}@ical.dayschedule.com`);
@@ -216,7 +235,11 @@ describe('dayschedule booking updates', () => {
   it('cancels through PUT as the host; a second cancel is 409; past bookings are 400', async () => {
     const clock = await now(base);
     const future = (await listAll<Rec>(base, '/v1/bookings?status=confirmed', t2245)).find((b) => Date.parse(b.start_at) > clock) as Rec;
-    const r = await api(base, `/v1/bookings/${future.booking_id}`, { token: t2245, method: 'PUT', body: { status: 'canceled', cancel_reason: 'Client is ill' } });
+    const r = await api(base, `/v1/bookings/${future.booking_id}`, {
+      token: t2245,
+      method: 'PUT',
+      body: { status: 'canceled', cancel_reason: 'Client is ill' },
+    });
     expect(r.status).toBe(200);
     const b = await r.json();
     expect(b).toMatchObject({ status: 'canceled', cancel_reason: 'Client is ill', canceled_by: 'host' });
@@ -336,9 +359,7 @@ describe('dayschedule public widget API', () => {
 
     const hatha = resources['Group Hatha Class'];
     const slot = await firstFreeSlot(base, hatha.id, await now(base));
-    const group = await (
-      await book(t1117, hatha, slot.time, { invitees: [invitee, { name: 'Åsa Berg', email: 'asa@example.se' }] })
-    ).json();
+    const group = await (await book(t1117, hatha, slot.time, { invitees: [invitee, { name: 'Åsa Berg', email: 'asa@example.se' }] })).json();
     const one = group.invitees[1];
     const partial = await (await fetch(`${base}/v2/public/bookings/${one.invitee_id}_${one.token}/cancel`, { method: 'PUT' })).json();
     expect(partial.status).toBe('confirmed');

@@ -33,10 +33,7 @@ export async function now(baseUrl: string): Promise<number> {
 }
 
 /** Submits the consent form and returns the redirect `Location`. */
-export async function consent(
-  baseUrl: string,
-  fields: Record<string, string>,
-): Promise<Response> {
+export async function consent(baseUrl: string, fields: Record<string, string>): Promise<Response> {
   return fetch(`${baseUrl}/v1/oauth2/authorize`, {
     method: 'POST',
     redirect: 'manual',
@@ -94,7 +91,7 @@ export function api(baseUrl: string, path: string, opts: { token?: string; metho
 /** Reads a whole list by paging until `offset + returned >= total` (the 404 empty page ends it too). */
 export async function listAll<T = Record<string, unknown>>(baseUrl: string, path: string, token: string): Promise<T[]> {
   const out: T[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const sep = path.includes('?') ? '&' : '?';
     const r = await api(baseUrl, `${path}${sep}limit=100&offset=${offset}`, { token });
     if (r.status === 404) return out;

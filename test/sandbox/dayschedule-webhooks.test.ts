@@ -89,7 +89,11 @@ describe('dayschedule trigger subscriptions', () => {
       'type must be one of the following values: event_scheduled, before_event, event_start, event_end, event_canceled',
       'url must be a URL address',
     ]);
-    const text = await fetch(`${base}/v1/webhook/unifiedgateway`, { method: 'POST', headers: { authorization: `Bearer ${t1117}`, 'content-type': 'text/plain' }, body: '{}' });
+    const text = await fetch(`${base}/v1/webhook/unifiedgateway`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t1117}`, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(text.status).toBe(415);
     expect((await subscribe(t1117, { id: 'abc', delete: true })).status).toBe(400);
     const stats = await (await control(base, 'stats', undefined, 'GET')).json();
@@ -229,9 +233,13 @@ describe('dayschedule /__sandbox/events', () => {
     const earliest = await firstFreeSlot(base, yoga.id, clock);
     // Nothing free between now + 24 h and the booked slot remains earlier than it.
     const later = await (
-      await fetch(`${base}/v2/public/availability/${yoga.id}?start=${new Date(clock + 86_400_000).toISOString().slice(0, 10)}&end=${b.start_at.slice(0, 10)}&time_zone=UTC`)
+      await fetch(
+        `${base}/v2/public/availability/${yoga.id}?start=${new Date(clock + 86_400_000).toISOString().slice(0, 10)}&end=${b.start_at.slice(0, 10)}&time_zone=UTC`,
+      )
     ).json();
-    const between = later.slots.flatMap((s: Rec) => s.hours).filter((h: Rec) => Date.parse(h.time) >= clock + 86_400_000 && Date.parse(h.time) < Date.parse(b.start_at));
+    const between = later.slots
+      .flatMap((s: Rec) => s.hours)
+      .filter((h: Rec) => Date.parse(h.time) >= clock + 86_400_000 && Date.parse(h.time) < Date.parse(b.start_at));
     expect(between).toEqual([]);
     expect(Date.parse(earliest.time)).toBeLessThanOrEqual(Date.parse(b.start_at));
   });

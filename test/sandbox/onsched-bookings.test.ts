@@ -70,7 +70,11 @@ describe('onsched appointment creation', () => {
     // The same time for the same resource is now taken.
     expectError(await api(emu.base, token, `${APPTS}?completeBooking=BK`, { body }), 409, 'conflict');
     // Outside business hours is not free either.
-    const night = { ...body, startDateTime: `${slot.date}T22:00:00${slot.startDateTime.slice(19)}`, endDateTime: `${slot.date}T23:00:00${slot.startDateTime.slice(19)}` };
+    const night = {
+      ...body,
+      startDateTime: `${slot.date}T22:00:00${slot.startDateTime.slice(19)}`,
+      endDateTime: `${slot.date}T23:00:00${slot.startDateTime.slice(19)}`,
+    };
     expectError(await api(emu.base, token, `${APPTS}?completeBooking=BK`, { body: night }), 409, 'conflict');
   });
 
@@ -83,7 +87,14 @@ describe('onsched appointment creation', () => {
 
   it('validates the create body and the completeBooking rules', async () => {
     const slot = await freeSlot(emu.base, token);
-    const base = { serviceId: INITIAL_ASSESSMENT, resourceId: slot.resourceId, startDateTime: slot.startDateTime, endDateTime: slot.endDateTime, name: 'A B', email: 'ab@example.org' };
+    const base = {
+      serviceId: INITIAL_ASSESSMENT,
+      resourceId: slot.resourceId,
+      startDateTime: slot.startDateTime,
+      endDateTime: slot.endDateTime,
+      name: 'A B',
+      email: 'ab@example.org',
+    };
     const bad: Array<[string, Json]> = [
       ['BK', { ...base, serviceId: undefined }],
       ['BK', { ...base, serviceId: 'abc' }],
@@ -109,7 +120,9 @@ describe('onsched appointment creation', () => {
     const denverResource = (await api(emu.base, token, `/consumer/v1/resources?locationId=${HARBOR.denver}`)).body.data[0];
     expectError(await api(emu.base, token, `${APPTS}?completeBooking=BK`, { body: { ...base, resourceId: denverResource.id } }), 404, 'not_found');
     expectError(
-      await api(emu.base, token, `${APPTS}?completeBooking=BK`, { body: { ...base, name: undefined, email: undefined, customerId: '00000000-0000-4000-8000-000000000000' } }),
+      await api(emu.base, token, `${APPTS}?completeBooking=BK`, {
+        body: { ...base, name: undefined, email: undefined, customerId: '00000000-0000-4000-8000-000000000000' },
+      }),
       404,
       'not_found',
     );
@@ -131,7 +144,10 @@ describe('onsched appointment creation', () => {
     // Booking needs name and email when none were given.
     expectError(await api(emu.base, token, `${APPTS}/${hold.body.id}/book`, { method: 'PUT', body: { name: 'Only Name' } }), 400, 'validation_error');
     expectError(await api(emu.base, token, `${APPTS}/${hold.body.id}/book`, { method: 'PUT', body: { email: 42 } }), 400, 'validation_error');
-    const booked = await api(emu.base, token, `${APPTS}/${hold.body.id}/book`, { method: 'PUT', body: { name: 'Søren Kierkegaard', email: 'soren.kierkegaard@example.com', notes: 'Knee' } });
+    const booked = await api(emu.base, token, `${APPTS}/${hold.body.id}/book`, {
+      method: 'PUT',
+      body: { name: 'Søren Kierkegaard', email: 'soren.kierkegaard@example.com', notes: 'Knee' },
+    });
     expect(booked.status).toBe(200);
     expect(booked.body).toMatchObject({ status: 'BK', name: 'Søren Kierkegaard', notes: 'Knee' });
     expect(booked.body.customerId).not.toBeNull();
@@ -140,7 +156,14 @@ describe('onsched appointment creation', () => {
 
     const second = await freeSlot(emu.base, token, { daysAhead: 3 });
     const hold2 = await api(emu.base, token, `${APPTS}?completeBooking=IN`, {
-      body: { serviceId: INITIAL_ASSESSMENT, resourceId: second.resourceId, startDateTime: second.startDateTime, endDateTime: second.endDateTime, name: 'Zoë Müller', email: 'zoe.muller@example.com' },
+      body: {
+        serviceId: INITIAL_ASSESSMENT,
+        resourceId: second.resourceId,
+        startDateTime: second.startDateTime,
+        endDateTime: second.endDateTime,
+        name: 'Zoë Müller',
+        email: 'zoe.muller@example.com',
+      },
     });
     const reserved = await api(emu.base, token, `${APPTS}/${hold2.body.id}/reserve`, { method: 'PUT' });
     expect(reserved.body).toMatchObject({ status: 'RS', firstname: 'Zoë', lastname: 'Müller' });
@@ -156,7 +179,14 @@ describe('onsched appointment creation', () => {
     const slot = await freeSlot(emu.base, token);
     const res = await api(emu.base, null, `${APPTS}?completeBooking=BK`, {
       headers: { 'x-client-id': HARBOR.clientId },
-      body: { serviceId: INITIAL_ASSESSMENT, resourceId: slot.resourceId, startDateTime: slot.startDateTime, endDateTime: slot.endDateTime, name: 'Amélie Laurent', email: 'amelie.laurent@example.com' },
+      body: {
+        serviceId: INITIAL_ASSESSMENT,
+        resourceId: slot.resourceId,
+        startDateTime: slot.startDateTime,
+        endDateTime: slot.endDateTime,
+        name: 'Amélie Laurent',
+        email: 'amelie.laurent@example.com',
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'BK', onlineBooking: true, bookedBy: 'amelie.laurent@example.com' });
@@ -197,7 +227,9 @@ describe('onsched appointment transitions', () => {
     expectError(conflict, 409, 'conflict');
     expect(conflict.body.message).toBe('Appointment cannot be cancelled in status CN');
     // The slot is free again.
-    expect((await book(emu.base, token, { body: { startDateTime: bk.startDateTime, endDateTime: bk.endDateTime, resourceId: bk.resourceId } })).status).toBe('BK');
+    expect((await book(emu.base, token, { body: { startDateTime: bk.startDateTime, endDateTime: bk.endDateTime, resourceId: bk.resourceId } })).status).toBe(
+      'BK',
+    );
     const rs = await book(emu.base, token, { complete: 'RS', daysAhead: 4 });
     expect((await api(emu.base, token, `${APPTS}/${rs.id}/cancel`, { method: 'PUT' })).body.status).toBe('CN');
 
@@ -227,16 +259,28 @@ describe('onsched appointment transitions', () => {
     expect(copies[0]).toMatchObject({ startDateTime: bk.startDateTime, customerId: bk.customerId, confirmationNumber: bk.confirmationNumber });
     expect(copies[0].id).not.toBe(bk.id);
     // The old slot is free again (RE does not block), the new one is taken.
-    expect((await book(emu.base, token, { body: { startDateTime: bk.startDateTime, endDateTime: bk.endDateTime, resourceId: bk.resourceId } })).status).toBe('BK');
+    expect((await book(emu.base, token, { body: { startDateTime: bk.startDateTime, endDateTime: bk.endDateTime, resourceId: bk.resourceId } })).status).toBe(
+      'BK',
+    );
     const other = await book(emu.base, token, { daysAhead: 6 });
     expectError(
-      await api(emu.base, token, `${APPTS}/${other.id}/reschedule`, { method: 'PUT', body: { startDateTime: target.startDateTime, endDateTime: target.endDateTime, resourceId: target.resourceId } }),
+      await api(emu.base, token, `${APPTS}/${other.id}/reschedule`, {
+        method: 'PUT',
+        body: { startDateTime: target.startDateTime, endDateTime: target.endDateTime, resourceId: target.resourceId },
+      }),
       409,
       'conflict',
     );
-    expectError(await api(emu.base, token, `${APPTS}/${other.id}/reschedule`, { method: 'PUT', body: { startDateTime: target.startDateTime } }), 400, 'validation_error');
     expectError(
-      await api(emu.base, token, `${APPTS}/${other.id}/reschedule`, { method: 'PUT', body: { startDateTime: '2020-01-06T10:00:00-05:00', endDateTime: '2020-01-06T11:00:00-05:00' } }),
+      await api(emu.base, token, `${APPTS}/${other.id}/reschedule`, { method: 'PUT', body: { startDateTime: target.startDateTime } }),
+      400,
+      'validation_error',
+    );
+    expectError(
+      await api(emu.base, token, `${APPTS}/${other.id}/reschedule`, {
+        method: 'PUT',
+        body: { startDateTime: '2020-01-06T10:00:00-05:00', endDateTime: '2020-01-06T11:00:00-05:00' },
+      }),
       422,
       'unprocessable',
     );
@@ -251,7 +295,10 @@ describe('onsched appointment transitions', () => {
     );
     await api(emu.base, token, `${APPTS}/${other.id}/cancel`, { method: 'PUT' });
     expectError(
-      await api(emu.base, token, `${APPTS}/${other.id}/reschedule`, { method: 'PUT', body: { startDateTime: target.startDateTime, endDateTime: target.endDateTime } }),
+      await api(emu.base, token, `${APPTS}/${other.id}/reschedule`, {
+        method: 'PUT',
+        body: { startDateTime: target.startDateTime, endDateTime: target.endDateTime },
+      }),
       409,
       'conflict',
     );

@@ -58,7 +58,13 @@ describe('onsched company, locations, services, resources', () => {
     const res = await api(emu.base, token, '/consumer/v1/locations');
     expect(res.body).toMatchObject({ object: 'list', url: '/consumer/v1/locations', hasMore: false, count: 2, total: 2 });
     const [manhattan, denver] = res.body.data;
-    expect(manhattan).toMatchObject({ object: 'location', id: HARBOR.manhattan, companyId: HARBOR.id, primaryBusiness: true, timezoneIana: 'America/New_York' });
+    expect(manhattan).toMatchObject({
+      object: 'location',
+      id: HARBOR.manhattan,
+      companyId: HARBOR.id,
+      primaryBusiness: true,
+      timezoneIana: 'America/New_York',
+    });
     expect(denver).toMatchObject({ id: HARBOR.denver, primaryBusiness: false, timezoneIana: 'America/Denver' });
     expect(manhattan.address.city).toBe('New York');
     expect((await api(emu.base, token, `/consumer/v1/locations/${HARBOR.denver}`)).body.name).toBe('Harbor Physio – Denver');
@@ -158,10 +164,26 @@ describe('onsched customers', () => {
     expectError(await api(emu.base, token, '/consumer/v1/customers', { body: { type: 0, firstname: 'Ada', email: 'x@example.org' } }), 400, 'validation_error');
     expectError(await api(emu.base, token, '/consumer/v1/customers', { body: { type: 1, email: 'y@example.org' } }), 400, 'validation_error');
     expectError(await api(emu.base, token, '/consumer/v1/customers', { body: { type: 2, name: 'X', email: 'z@example.org' } }), 400, 'validation_error');
-    expectError(await api(emu.base, token, '/consumer/v1/customers', { body: { type: 0, firstname: 'A', lastname: 'B', email: 'nope' } }), 400, 'validation_error');
-    expectError(await api(emu.base, token, '/consumer/v1/customers', { body: { type: 0, firstname: 'A', lastname: 'B', email: 'ADA.LECKA@example.org' } }), 409, 'conflict');
-    expectError(await api(emu.base, token, '/consumer/v1/customers', { body: { type: 1, name: 'X', email: 'q@example.org', locationId: MAPLE.vancouver } }), 404, 'not_found');
-    expectError(await api(emu.base, token, '/consumer/v1/customers', { raw: 'type=0', contentType: 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type');
+    expectError(
+      await api(emu.base, token, '/consumer/v1/customers', { body: { type: 0, firstname: 'A', lastname: 'B', email: 'nope' } }),
+      400,
+      'validation_error',
+    );
+    expectError(
+      await api(emu.base, token, '/consumer/v1/customers', { body: { type: 0, firstname: 'A', lastname: 'B', email: 'ADA.LECKA@example.org' } }),
+      409,
+      'conflict',
+    );
+    expectError(
+      await api(emu.base, token, '/consumer/v1/customers', { body: { type: 1, name: 'X', email: 'q@example.org', locationId: MAPLE.vancouver } }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await api(emu.base, token, '/consumer/v1/customers', { raw: 'type=0', contentType: 'application/x-www-form-urlencoded' }),
+      415,
+      'unsupported_media_type',
+    );
     expectError(await api(emu.base, token, '/consumer/v1/customers', { raw: '{"type":', contentType: 'application/json' }), 400, 'validation_error');
     // The same email is free in another company; text/json and +json bodies are accepted.
     const other = await api(emu.base, token, '/consumer/v1/customers', {
@@ -224,7 +246,10 @@ describe('onsched appointment listing', () => {
       const got = await listAll(emu.base, token, `/consumer/v1/appointments?${query}`);
       const want = all.filter(expected);
       expect(want.length, query).toBeGreaterThan(0);
-      expect(got.map((a) => a.id), query).toEqual(want.map((a) => a.id));
+      expect(
+        got.map((a) => a.id),
+        query,
+      ).toEqual(want.map((a) => a.id));
     };
     const sample = all.find((a) => a.status === 'BK' && a.customerId) as Json;
     await check(`locationId=${HARBOR.denver}`, (a) => a.locationId === HARBOR.denver);
@@ -309,11 +334,21 @@ describe('onsched seed', () => {
   });
 
   it('is deterministic: the same anchor gives byte-identical listings', async () => {
-    const [a, b, shifted] = await Promise.all([startOnSched({ anchorDate: ANCHOR }), startOnSched({ anchorDate: ANCHOR }), startOnSched({ anchorDate: '2026-03-09' })]);
+    const [a, b, shifted] = await Promise.all([
+      startOnSched({ anchorDate: ANCHOR }),
+      startOnSched({ anchorDate: ANCHOR }),
+      startOnSched({ anchorDate: '2026-03-09' }),
+    ]);
     try {
       const [ta, tb] = [await a.token(), await b.token()];
       for (const key of [HARBOR.key, MAPLE.key]) {
-        for (const path of ['/consumer/v1/appointments?limit=100', '/consumer/v1/customers?limit=100', '/consumer/v1/services', '/consumer/v1/resources', '/consumer/v1/locations']) {
+        for (const path of [
+          '/consumer/v1/appointments?limit=100',
+          '/consumer/v1/customers?limit=100',
+          '/consumer/v1/services',
+          '/consumer/v1/resources',
+          '/consumer/v1/locations',
+        ]) {
           const x = await fetch(`${a.base}${path}`, { headers: { authorization: `Bearer ${ta}`, 'x-api-key': key } });
           const y = await fetch(`${b.base}${path}`, { headers: { authorization: `Bearer ${tb}`, 'x-api-key': key } });
           const text = await x.text();

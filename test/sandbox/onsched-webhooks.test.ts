@@ -54,7 +54,12 @@ describe('onsched webhook subscriptions', () => {
   it('creates, lists and replaces location webhooks', async () => {
     expect((await api(emu.base, token, HOOK)).body).toEqual({ status: 'success', data: [] });
     const created = await api(emu.base, token, HOOK, {
-      body: { url: 'https://gw.example/hooks/onsched', headers: { 'X-Gateway-Token': 's3cr3t' }, triggers: ['NEW_APPOINTMENT', 'APPOINTMENT_CANCELLED'], active: true },
+      body: {
+        url: 'https://gw.example/hooks/onsched',
+        headers: { 'X-Gateway-Token': 's3cr3t' },
+        triggers: ['NEW_APPOINTMENT', 'APPOINTMENT_CANCELLED'],
+        active: true,
+      },
     });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('success');
@@ -72,7 +77,12 @@ describe('onsched webhook subscriptions', () => {
     expect((await api(emu.base, token, `/v3/webhook?locationId=${HARBOR.denver}`)).body.data).toEqual([]);
 
     const set = await api(emu.base, token, `/v3/webhook/setWebhooks?locationId=${HARBOR.manhattan}`, {
-      body: { webhooks: [{ url: 'http://127.0.0.1:9/a', triggers: ['APPOINTMENT_REMINDER'] }, { url: 'http://127.0.0.1:9/b', triggers: ['NEW_APPOINTMENT'], active: false }] },
+      body: {
+        webhooks: [
+          { url: 'http://127.0.0.1:9/a', triggers: ['APPOINTMENT_REMINDER'] },
+          { url: 'http://127.0.0.1:9/b', triggers: ['NEW_APPOINTMENT'], active: false },
+        ],
+      },
     });
     expect(set.status).toBe(200);
     expect(set.body.data.map((w: Json) => [w.url, w.active, w.headers])).toEqual([
@@ -107,7 +117,11 @@ describe('onsched webhook subscriptions', () => {
     expectError(await api(emu.base, token, `/v3/webhook/setWebhooks?locationId=${HARBOR.manhattan}`, { body: { webhooks: {} } }), 400, 'validation_error');
     // One bad entry refuses the whole replacement.
     await subscribe();
-    expectError(await api(emu.base, token, `/v3/webhook/setWebhooks?locationId=${HARBOR.manhattan}`, { body: { webhooks: [good, { url: 'x' }] } }), 400, 'validation_error');
+    expectError(
+      await api(emu.base, token, `/v3/webhook/setWebhooks?locationId=${HARBOR.manhattan}`, { body: { webhooks: [good, { url: 'x' }] } }),
+      400,
+      'validation_error',
+    );
     expect((await api(emu.base, token, HOOK)).body.data).toHaveLength(1);
     const wrong = await api(emu.base, token, `/v3/webhook/setWebhooks?locationId=${HARBOR.manhattan}`);
     expect(wrong.status).toBe(405);
@@ -136,7 +150,10 @@ describe('onsched webhook delivery', () => {
 
     await api(emu.base, token, `${APPTS}/${appt.id}/confirm`, { method: 'PUT' });
     const target = await freeSlot(emu.base, token, { daysAhead: 6 });
-    await api(emu.base, token, `${APPTS}/${appt.id}/reschedule`, { method: 'PUT', body: { startDateTime: target.startDateTime, endDateTime: target.endDateTime, resourceId: target.resourceId } });
+    await api(emu.base, token, `${APPTS}/${appt.id}/reschedule`, {
+      method: 'PUT',
+      body: { startDateTime: target.startDateTime, endDateTime: target.endDateTime, resourceId: target.resourceId },
+    });
     await api(emu.base, token, `${APPTS}/${appt.id}/cancel`, { method: 'PUT' });
     await eventually(() => received(appt.id).length === 4);
     const events = received(appt.id);
@@ -146,7 +163,14 @@ describe('onsched webhook delivery', () => {
     expect(events[3].body.appointment.status).toBe('CN');
     // No-show, undo-confirm and delete fire nothing; an IN hold fires nothing until it is reserved.
     const hold = await api(emu.base, token, APPTS, {
-      body: { serviceId: INITIAL_ASSESSMENT, resourceId: target.resourceId, startDateTime: target.startDateTime, endDateTime: target.endDateTime, name: 'A B', email: 'ab@example.org' },
+      body: {
+        serviceId: INITIAL_ASSESSMENT,
+        resourceId: target.resourceId,
+        startDateTime: target.startDateTime,
+        endDateTime: target.endDateTime,
+        name: 'A B',
+        email: 'ab@example.org',
+      },
     });
     await api(emu.base, token, `${APPTS}/${hold.body.id}/reserve`, { method: 'PUT' });
     await eventually(() => received(hold.body.id).length === 1);
@@ -210,7 +234,10 @@ describe('onsched webhook delivery', () => {
     const cancelled = await book(emu.base, token, { daysAhead: 3 });
     await api(emu.base, token, `${APPTS}/${cancelled.id}/cancel`, { method: 'PUT' });
     const target = await freeSlot(emu.base, token, { daysAhead: 8 });
-    await api(emu.base, token, `${APPTS}/${moved.id}/reschedule`, { method: 'PUT', body: { startDateTime: target.startDateTime, endDateTime: target.endDateTime, resourceId: target.resourceId } });
+    await api(emu.base, token, `${APPTS}/${moved.id}/reschedule`, {
+      method: 'PUT',
+      body: { startDateTime: target.startDateTime, endDateTime: target.endDateTime, resourceId: target.resourceId },
+    });
     const untilOld = (Date.parse(moved.startDateTime) - (await now(emu.base))) / 1000;
     await advance(emu.base, Math.ceil(untilOld));
     expect(received(moved.id)).toHaveLength(0);
@@ -256,7 +283,11 @@ describe('onsched sandbox events', () => {
     const slot = times.find((x) => free.has(key(x, 86_400_000))) as Json;
     const appt = await book(emu.base, token, { body: { resourceId: slot.resourceId, startDateTime: slot.startDateTime, endDateTime: slot.endDateTime } });
     await eventually(() => received(appt.id).length === 1);
-    expect((await event({ type: 'APPOINTMENT_CONFIRMED', bookingId: appt.id })).body).toMatchObject({ bookingId: appt.id, webhooksAttempted: 1, webhooksDelivered: 1 });
+    expect((await event({ type: 'APPOINTMENT_CONFIRMED', bookingId: appt.id })).body).toMatchObject({
+      bookingId: appt.id,
+      webhooksAttempted: 1,
+      webhooksDelivered: 1,
+    });
     expect((await event({ type: 'APPOINTMENT_CONFIRMED', bookingId: appt.id })).status).toBe(409);
     expect((await event({ type: 'APPOINTMENT_RESCHEDULED', bookingId: appt.id })).status).toBe(200);
     const moved = (await api(emu.base, token, `${APPTS}/${appt.id}`)).body;

@@ -15,7 +15,9 @@ const json = async (res: Response | Promise<Response>) => (await res).json();
 
 /** Local wall-clock fields of an instant in a zone. */
 function local(iso: string, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour12: false, weekday: 'short', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour12: false, weekday: 'short', hour: '2-digit', minute: '2-digit' }).formatToParts(
+    new Date(iso),
+  );
   const get = (t: string) => parts.find((p) => p.type === t)?.value as string;
   return { weekday: get('weekday'), minutes: Number(get('hour')) * 60 + Number(get('minute')) };
 }
@@ -145,7 +147,13 @@ describe('yAppointment customers (§3.3)', () => {
     expect(page1.meta.pagination.hasMore).toBe(true);
     const zoe = await json(salon('/api/v1/customers', { filter: { search: 'MÜL' } }));
     expect(zoe.data).toHaveLength(1);
-    expect(zoe.data[0]).toMatchObject({ firstName: 'Zoë', lastName: 'Müller', name: 'Zoë Müller', email: 'zoe.muller@example.com', timezone: 'America/New_York' });
+    expect(zoe.data[0]).toMatchObject({
+      firstName: 'Zoë',
+      lastName: 'Müller',
+      name: 'Zoë Müller',
+      email: 'zoe.muller@example.com',
+      timezone: 'America/New_York',
+    });
     const byEmail = await json(salon('/api/v1/customers', { filter: { email: 'zoe.muller@example.com' } }));
     expect(byEmail.data.map((c: { id: string }) => c.id)).toEqual([zoe.data[0].id]);
     expect((await json(salon('/api/v1/customers', { filter: { email: 'zoe.muller@example' } }))).data).toHaveLength(0);
@@ -160,7 +168,14 @@ describe('yAppointment customers (§3.3)', () => {
     const created = await salon('/api/v1/customers/create', { firstName: 'Renée', lastName: 'Østergaard', email: 'renee@example.org', phone: '+12125550199' });
     expect(created.status).toBe(201);
     const c = (await created.json()).data;
-    expect(c).toMatchObject({ firstName: 'Renée', lastName: 'Østergaard', name: 'Renée Østergaard', email: 'renee@example.org', phone: '+12125550199', timezone: 'America/New_York' });
+    expect(c).toMatchObject({
+      firstName: 'Renée',
+      lastName: 'Østergaard',
+      name: 'Renée Østergaard',
+      email: 'renee@example.org',
+      phone: '+12125550199',
+      timezone: 'America/New_York',
+    });
     expect(c.id).toMatch(/^cust_\d{9}$/);
     expect(c.createdAt).toBe(c.updatedAt);
     expect((await json(salon(`/api/v1/customers/${c.id}`))).data).toEqual(c);
@@ -185,8 +200,26 @@ describe('yAppointment bookings (§3.4)', () => {
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
     const b = all.data[0];
     expect(Object.keys(b)).toEqual([
-      'id', 'companyId', 'customerId', 'serviceId', 'employeeId', 'customerName', 'customerEmail', 'serviceName', 'employeeName',
-      'start', 'end', 'timezone', 'status', 'price', 'currency', 'notes', 'cancelledAt', 'cancellationReason', 'createdAt', 'updatedAt',
+      'id',
+      'companyId',
+      'customerId',
+      'serviceId',
+      'employeeId',
+      'customerName',
+      'customerEmail',
+      'serviceName',
+      'employeeName',
+      'start',
+      'end',
+      'timezone',
+      'status',
+      'price',
+      'currency',
+      'notes',
+      'cancelledAt',
+      'cancellationReason',
+      'createdAt',
+      'updatedAt',
     ]);
     expect(b.id).toMatch(/^bkg_\d{9}$/);
     expect(b.companyId).toBe(SALON);
@@ -223,7 +256,10 @@ describe('yAppointment bookings (§3.4)', () => {
     for (const filter of [{ status: 'canceled' }, { status: [] }, { from: '2026-01-01' }, { updatedSince: 5 }, { customerId: 7 }]) {
       const res = await salon('/api/v1/bookings', { filter });
       expect(res.status, JSON.stringify(filter)).toBe(400);
-      expect((await res.json()).error).toMatchObject({ code: 'VALIDATION_ERROR', details: [expect.objectContaining({ field: expect.stringMatching(/^filter\./) })] });
+      expect((await res.json()).error).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        details: [expect.objectContaining({ field: expect.stringMatching(/^filter\./) })],
+      });
     }
     expect((await salon('/api/v1/bookings', { filter: 'confirmed' })).status).toBe(400);
   });
@@ -236,13 +272,38 @@ describe('yAppointment bookings (§3.4)', () => {
   });
 
   it('creates a booking in a free slot (201 confirmed) and refuses the same slot again (409)', async () => {
-    const slots = (await json(salon('/api/v1/slots', { serviceId: 'srv_100000101', from: new Date(Date.now() + 86_400_000).toISOString(), to: new Date(Date.now() + 8 * 86_400_000).toISOString() }))).data;
+    const slots = (
+      await json(
+        salon('/api/v1/slots', {
+          serviceId: 'srv_100000101',
+          from: new Date(Date.now() + 86_400_000).toISOString(),
+          to: new Date(Date.now() + 8 * 86_400_000).toISOString(),
+        }),
+      )
+    ).data;
     const slot = slots[0];
     const customerId = (await json(salon('/api/v1/customers', {}))).data[0].id;
-    const res = await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId, start: slot.start, employeeId: slot.employeeId, notes: 'Gateway test' });
+    const res = await salon('/api/v1/bookings/create', {
+      serviceId: 'srv_100000101',
+      customerId,
+      start: slot.start,
+      employeeId: slot.employeeId,
+      notes: 'Gateway test',
+    });
     expect(res.status).toBe(201);
     const b = (await res.json()).data;
-    expect(b).toMatchObject({ serviceId: 'srv_100000101', customerId, employeeId: slot.employeeId, start: slot.start, end: slot.end, status: 'confirmed', price: 45, currency: 'USD', notes: 'Gateway test', cancelledAt: null });
+    expect(b).toMatchObject({
+      serviceId: 'srv_100000101',
+      customerId,
+      employeeId: slot.employeeId,
+      start: slot.start,
+      end: slot.end,
+      status: 'confirmed',
+      price: 45,
+      currency: 'USD',
+      notes: 'Gateway test',
+      cancelledAt: null,
+    });
     expect(Date.parse(b.end) - Date.parse(b.start)).toBe(60 * 60_000);
     expect((await json(salon(`/api/v1/bookings/${b.id}`))).data).toEqual(b);
     const again = await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId, start: slot.start, employeeId: slot.employeeId });
@@ -251,7 +312,9 @@ describe('yAppointment bookings (§3.4)', () => {
     // Without employeeId the next free employee of the service is taken.
     const other = await json(salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId, start: slot.start }));
     expect(other.data.employeeId).not.toBe(slot.employeeId);
-    expect(await (await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId, start: slot.start })).json()).toMatchObject({ error: { code: 'SLOT_UNAVAILABLE' } });
+    expect(await (await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId, start: slot.start })).json()).toMatchObject({
+      error: { code: 'SLOT_UNAVAILABLE' },
+    });
     // The slot has gone from availability.
     const after = (await json(salon('/api/v1/slots', { serviceId: 'srv_100000101', from: slot.start, to: slot.end }))).data;
     expect(after).toEqual([]);
@@ -268,7 +331,15 @@ describe('yAppointment bookings (§3.4)', () => {
 
   it('refuses past, off-grid, out-of-hours and inactive-service starts with 409, and bad bodies with 400/404', async () => {
     const customerId = (await json(salon('/api/v1/customers', {}))).data[0].id;
-    const slot = (await json(salon('/api/v1/slots', { serviceId: 'srv_100000101', from: new Date(Date.now() + 86_400_000).toISOString(), to: new Date(Date.now() + 8 * 86_400_000).toISOString() }))).data[0];
+    const slot = (
+      await json(
+        salon('/api/v1/slots', {
+          serviceId: 'srv_100000101',
+          from: new Date(Date.now() + 86_400_000).toISOString(),
+          to: new Date(Date.now() + 8 * 86_400_000).toISOString(),
+        }),
+      )
+    ).data[0];
     const base = Date.parse(slot.start);
     const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
     const attempts = [
@@ -284,13 +355,17 @@ describe('yAppointment bookings (§3.4)', () => {
     }
     expect((await salon('/api/v1/bookings/create', { serviceId: 'srv_100000105', customerId, start: slot.start })).status).toBe(409);
     // An employee who does not perform the service has no slot.
-    expect((await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId, start: slot.start, employeeId: 'emp_100000203' })).status).toBe(409);
+    expect((await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId, start: slot.start, employeeId: 'emp_100000203' })).status).toBe(
+      409,
+    );
     const missing = await salon('/api/v1/bookings/create', { customerId, start: 'tomorrow' });
     expect(missing.status).toBe(400);
     expect((await missing.json()).error.details.map((d: { field: string }) => d.field).sort()).toEqual(['serviceId', 'start']);
     expect((await salon('/api/v1/bookings/create', { serviceId: 'srv_999999999', customerId, start: slot.start })).status).toBe(404);
     expect((await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId: 'cust_999999999', start: slot.start })).status).toBe(404);
-    expect((await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId, start: slot.start, employeeId: 'emp_999999999' })).status).toBe(404);
+    expect((await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId, start: slot.start, employeeId: 'emp_999999999' })).status).toBe(
+      404,
+    );
     const clinicCustomer = (await json(api(emu, KEYS[CLINIC], '/api/v1/customers', {}))).data[0].id;
     expect((await salon('/api/v1/bookings/create', { serviceId: 'srv_100000101', customerId: clinicCustomer, start: slot.start })).status).toBe(404);
   });

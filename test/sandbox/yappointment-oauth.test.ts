@@ -114,7 +114,9 @@ describe('yAppointment consent page (§2.1)', () => {
     expect(html).toContain('<form id="consent-form" method="POST" action="/oauth/authorize">');
     expect(html).toContain('<input type="hidden" name="code_challenge" value="E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM">');
     expect(html).toContain('<li>bookings:read</li><li>services:read</li>');
-    expect(html).toContain(`<option value="${SALON}">Test Salon</option><option value="${CLINIC}">Test Clinic</option><option value="${GYM}">Test Gym</option>`);
+    expect(html).toContain(
+      `<option value="${SALON}">Test Salon</option><option value="${CLINIC}">Test Clinic</option><option value="${GYM}">Test Gym</option>`,
+    );
     expect(html).toContain('id="allow"');
     expect(html).toContain('id="deny"');
   });
@@ -222,7 +224,13 @@ describe('yAppointment token endpoint (§2.2)', () => {
     const { challenge } = pkcePair();
     const code = await authorize(emu, { challenge });
     await expectOAuthError(await exchange(code, pkcePair().verifier), 400, 'invalid_grant');
-    const noVerifier = await tokenRequest(emu, { grant_type: 'authorization_code', code, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uri: REDIRECT_URI });
+    const noVerifier = await tokenRequest(emu, {
+      grant_type: 'authorization_code',
+      code,
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      redirect_uri: REDIRECT_URI,
+    });
     await expectOAuthError(noVerifier, 400, 'invalid_grant');
     // 42 characters: one short of RFC 7636's minimum.
     await expectOAuthError(await exchange(code, 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjX'), 400, 'invalid_grant');
@@ -236,7 +244,13 @@ describe('yAppointment token endpoint (§2.2)', () => {
   it('requires redirect_uri (invalid_request) and that it equals the authorize one (invalid_grant)', async () => {
     const { verifier, challenge } = pkcePair();
     const code = await authorize(emu, { challenge });
-    const missing = await tokenRequest(emu, { grant_type: 'authorization_code', code, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code_verifier: verifier });
+    const missing = await tokenRequest(emu, {
+      grant_type: 'authorization_code',
+      code,
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      code_verifier: verifier,
+    });
     await expectOAuthError(missing, 400, 'invalid_request');
     await expectOAuthError(await exchange(code, verifier, { redirect_uri: 'http://localhost:4000/oauth/callback/yappointment' }), 400, 'invalid_grant');
     expect((await exchange(code, verifier)).status).toBe(200);
@@ -280,8 +294,22 @@ describe('yAppointment token endpoint (§2.2)', () => {
     const plain = await fetch(`${emu.baseUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'grant_type=refresh_token' });
     await expectOAuthError(plain, 400, 'invalid_request');
     await expectOAuthError(await tokenRequest(emu, { client_id: CLIENT_ID, client_secret: CLIENT_SECRET }), 400, 'invalid_request');
-    await expectOAuthError(await tokenRequest(emu, { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET }), 400, 'unsupported_grant_type');
-    await expectOAuthError(await tokenRequest(emu, { grant_type: 'authorization_code', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uri: REDIRECT_URI, code_verifier: verifier }), 400, 'invalid_request');
+    await expectOAuthError(
+      await tokenRequest(emu, { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+      400,
+      'unsupported_grant_type',
+    );
+    await expectOAuthError(
+      await tokenRequest(emu, {
+        grant_type: 'authorization_code',
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      }),
+      400,
+      'invalid_request',
+    );
     await expectOAuthError(await exchange('not-a-code', verifier), 400, 'invalid_grant');
     await expectOAuthError(await refresh(''), 400, 'invalid_request');
     // The code survived all of that.

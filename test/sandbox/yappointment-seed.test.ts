@@ -10,12 +10,25 @@ const DAY = 86_400_000;
 const HOURS: Record<string, { zone: string; week: Array<[number, number] | null> }> = {
   [SALON]: { zone: 'America/New_York', week: [null, [540, 1080], [540, 1080], [540, 1080], [540, 1080], [540, 1080], [600, 960]] },
   [CLINIC]: { zone: 'Europe/London', week: [null, [480, 1020], [480, 1020], [480, 1020], [480, 1020], [480, 1020], null] },
-  [GYM]: { zone: 'Australia/Sydney', week: [[420, 1020], [360, 1260], [360, 1260], [360, 1260], [360, 1260], [360, 1260], [420, 1020]] },
+  [GYM]: {
+    zone: 'Australia/Sydney',
+    week: [
+      [420, 1020],
+      [360, 1260],
+      [360, 1260],
+      [360, 1260],
+      [360, 1260],
+      [360, 1260],
+      [420, 1020],
+    ],
+  },
 };
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 function localMinutes(iso: string, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(
+    new Date(iso),
+  );
   const get = (t: string) => parts.find((p) => p.type === t)?.value as string;
   return { weekday: WEEKDAYS.indexOf(get('weekday')), minutes: (Number(get('hour')) % 24) * 60 + Number(get('minute')) };
 }
@@ -82,7 +95,8 @@ describe('yAppointment seed minimums (README §6)', () => {
       expect(bookings.length).toBeGreaterThanOrEqual(company === SALON ? 40 : 12);
       const counts: Record<string, number> = {};
       for (const bk of bookings) counts[bk.status] = (counts[bk.status] ?? 0) + 1;
-      for (const status of ['confirmed', 'pending', 'cancelled', 'completed', 'no_show']) expect(counts[status], `${company} ${status}`).toBeGreaterThanOrEqual(2);
+      for (const status of ['confirmed', 'pending', 'cancelled', 'completed', 'no_show'])
+        expect(counts[status], `${company} ${status}`).toBeGreaterThanOrEqual(2);
       expect(Object.keys(counts).sort()).toEqual(['cancelled', 'completed', 'confirmed', 'no_show', 'pending']);
 
       const starts = bookings.map((bk) => Date.parse(bk.start));

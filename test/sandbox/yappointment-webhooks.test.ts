@@ -79,15 +79,29 @@ describe('yAppointment webhook delivery', () => {
     await subscribe(CLINIC, ['booking.created'], clinicReceiver.url);
     try {
       const now = await emulatorNow(emu);
-      const slot = (await (await api(emu, KEYS[SALON], '/api/v1/slots', { serviceId: 'srv_100000104', from: new Date(now + 86_400_000).toISOString(), to: new Date(now + 3 * 86_400_000).toISOString() })).json()).data[0];
+      const slot = (
+        await (
+          await api(emu, KEYS[SALON], '/api/v1/slots', {
+            serviceId: 'srv_100000104',
+            from: new Date(now + 86_400_000).toISOString(),
+            to: new Date(now + 3 * 86_400_000).toISOString(),
+          })
+        ).json()
+      ).data[0];
       const customerId = (await (await api(emu, KEYS[SALON], '/api/v1/customers', {})).json()).data[0].id;
-      const created = (await (await api(emu, KEYS[SALON], '/api/v1/bookings/create', { serviceId: 'srv_100000104', customerId, start: slot.start })).json()).data;
+      const created = (await (await api(emu, KEYS[SALON], '/api/v1/bookings/create', { serviceId: 'srv_100000104', customerId, start: slot.start })).json())
+        .data;
       await waitFor(() => receiver.received.length === 1);
       const hook = receiver.received[0];
       expect(hook.headers['content-type']).toBe('application/json');
       expect(hook.headers['user-agent']).toBe('yAppointment-Webhooks/1.0');
       expect(hook.headers['x-webhook-signature']).toBe(hmac(sub.secret, hook.raw));
-      expect(hook.body).toEqual({ id: expect.stringMatching(/^evt_\d{9}$/), timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/), event: 'booking.created', data: created });
+      expect(hook.body).toEqual({
+        id: expect.stringMatching(/^evt_\d{9}$/),
+        timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+        event: 'booking.created',
+        data: created,
+      });
       await api(emu, KEYS[SALON], `/api/v1/bookings/${created.id}/cancel`, { reason: 'test' });
       await waitFor(() => receiver.received.length === 2);
       const cancel = receiver.received[1];
@@ -105,7 +119,9 @@ describe('yAppointment webhook delivery', () => {
 
   it('sends customer.created with the customer object; only subscribed events are sent', async () => {
     await subscribe(SALON, ['customer.created']);
-    const created = (await (await api(emu, KEYS[SALON], '/api/v1/customers/create', { firstName: 'Zoë', lastName: 'Ångström', email: 'zoe.a@example.org' })).json()).data;
+    const created = (
+      await (await api(emu, KEYS[SALON], '/api/v1/customers/create', { firstName: 'Zoë', lastName: 'Ångström', email: 'zoe.a@example.org' })).json()
+    ).data;
     await waitFor(() => receiver.received.length === 1);
     expect(receiver.received[0].body).toMatchObject({ event: 'customer.created', data: created });
     // Not subscribed to booking.updated.
@@ -160,7 +176,11 @@ describe('yAppointment /__sandbox/events (§4)', () => {
     expect(b.serviceId).toBe('srv_100000101');
     expect(b.status).toBe('confirmed');
     expect(Date.parse(b.start)).toBeGreaterThanOrEqual(now + 86_400_000);
-    const slots = (await (await api(emu, KEYS[SALON], '/api/v1/slots', { serviceId: 'srv_100000101', from: new Date(now + 86_400_000 + 5_000).toISOString(), to: b.start })).json()).data;
+    const slots = (
+      await (
+        await api(emu, KEYS[SALON], '/api/v1/slots', { serviceId: 'srv_100000101', from: new Date(now + 86_400_000 + 5_000).toISOString(), to: b.start })
+      ).json()
+    ).data;
     expect(slots).toEqual([]);
     expect(receiver.received[0].body).toMatchObject({ event: 'booking.created', data: b });
   });
@@ -178,7 +198,8 @@ describe('yAppointment /__sandbox/events (§4)', () => {
 
     await event('booking.rescheduled', b.id);
     const moved = await get(b.id);
-    const hours = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+    const hours = (iso: string) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
     expect(hours(moved.start)).toBe(hours(b.start));
     const shift = Date.parse(moved.start) - Date.parse(b.start);
     expect([23, 24, 25].map((h) => h * 3_600_000)).toContain(shift);
