@@ -34,9 +34,17 @@ export interface PlatformDefinition<Key extends string = string, Credentials = a
   demoCredentials?: (dashboard: Record<string, any>) => unknown;
 }
 
-/** Declares a platform; `key`, `slug` and `docs` are checked against each other by the compiler. */
+/** Who a platform is: the data-only part of its definition, kept in its `provider.ts`. */
+export type PlatformIdentity<Key extends string> = Pick<PlatformDefinition<Key>, 'key' | 'slug' | 'displayName' | 'hosts' | 'sandboxHosts' | 'docs'>;
+
+/**
+ * Declares a platform from its identity (its `provider.ts` descriptor, which may carry more data)
+ * and its connector module; `key`, `slug` and `docs` are checked against each other by the compiler.
+ */
 export function definePlatform<const Key extends Uppercase<string>, Credentials, Settings extends Record<string, unknown>>(
-  definition: PlatformDefinition<Key, Credentials, Settings>,
+  identity: PlatformIdentity<Key>,
+  parts: Pick<PlatformDefinition<Key, Credentials, Settings>, 'module' | 'demoCredentials'>,
 ): PlatformDefinition<Key, Credentials, Settings> {
-  return definition;
+  const { key, slug, displayName, hosts, sandboxHosts, docs } = identity;
+  return { key, slug, displayName, hosts, sandboxHosts, docs, ...parts };
 }

@@ -39,14 +39,8 @@ const module: ConnectorModule<AppointeddCredentials, AppointeddSettings> = {
   },
 };
 
-/** appointedd as the gateway sees it (docs/platforms/appointedd.md). */
-export const appointedd = definePlatform({
-  key: P.key,
-  slug: P.slug,
-  displayName: P.displayName,
-  hosts: P.hosts,
-  sandboxHosts: P.sandboxHosts,
-  docs: P.docs,
+/** Appointedd as the gateway sees it (docs/platforms/appointedd.md). */
+export const appointedd = definePlatform(P, {
   module,
   demoCredentials: (c) => ({ clientId: c.client_id, clientSecret: c.client_secret }),
 });

@@ -56,13 +56,7 @@ const module: ConnectorModule<BookingtimeCredentials, BookingtimeSettings> = {
 };
 
 /** bookingtime as the gateway sees it (docs/platforms/bookingtime.md). */
-export const bookingtime = definePlatform({
-  key: P.key,
-  slug: P.slug,
-  displayName: P.displayName,
-  hosts: P.hosts,
-  sandboxHosts: P.sandboxHosts,
-  docs: P.docs,
+export const bookingtime = definePlatform(P, {
   module,
   demoCredentials: (c) => ({ clientId: c.client_id, clientSecret: c.client_secret, appId: c.app_id }),
 });

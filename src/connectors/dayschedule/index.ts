@@ -50,13 +50,7 @@ const module: ConnectorModule<DayScheduleCredentials, DayScheduleSettings> = {
   },
 };
 
-/** dayschedule as the gateway sees it (docs/platforms/dayschedule.md). */
-export const dayschedule = definePlatform({
-  key: P.key,
-  slug: P.slug,
-  displayName: P.displayName,
-  hosts: P.hosts,
-  sandboxHosts: P.sandboxHosts,
-  docs: P.docs,
+/** DaySchedule as the gateway sees it (docs/platforms/dayschedule.md). */
+export const dayschedule = definePlatform(P, {
   module,
 });

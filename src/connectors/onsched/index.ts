@@ -65,14 +65,8 @@ const module: ConnectorModule<OnSchedCredentials, OnSchedSettings> = {
   },
 };
 
-/** onsched as the gateway sees it (docs/platforms/onsched.md). */
-export const onsched = definePlatform({
-  key: P.key,
-  slug: P.slug,
-  displayName: P.displayName,
-  hosts: P.hosts,
-  sandboxHosts: P.sandboxHosts,
-  docs: P.docs,
+/** OnSched as the gateway sees it (docs/platforms/onsched.md). */
+export const onsched = definePlatform(P, {
   module,
   demoCredentials: (c) => ({ refreshToken: c.refresh_token, companyApiKeys: c.companies.map((k: { api_key: string }) => k.api_key) }),
 });

@@ -59,13 +59,7 @@ const module: ConnectorModule<YAppointmentCredentials, YAppointmentSettings> = {
   },
 };
 
-/** yappointment as the gateway sees it (docs/platforms/yappointment.md). */
-export const yappointment = definePlatform({
-  key: P.key,
-  slug: P.slug,
-  displayName: P.displayName,
-  hosts: P.hosts,
-  sandboxHosts: P.sandboxHosts,
-  docs: P.docs,
+/** yAppointment as the gateway sees it (docs/platforms/yappointment.md). */
+export const yappointment = definePlatform(P, {
   module,
 });
