@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startGateway } from './server/gateway-process.js';
 import { runEmulators } from './server/sandbox-mode.js';
+import { PLATFORMS } from './connectors/platforms.js';
 import { openStore } from './store/store.js';
 import { TenantService } from './auth/tenants.js';
 
@@ -41,9 +42,18 @@ async function start(): Promise<void> {
   onSignal(() => gateway.close());
 }
 
+/**
+ * The emulators standalone. SANDBOX_PORT_BASE, SANDBOX_RATE_LIMITS and PUBLIC_URL (the gateway whose
+ * `/oauth/callback/<platform>` the consent platforms accept) come from the same configuration a
+ * gateway reads, so `SANDBOX_EMULATORS=external bookgraph start` with the same values uses them.
+ */
 async function sandbox(): Promise<void> {
-  const base = Number(process.env.SANDBOX_PORT_BASE ?? 4100);
-  const emulators = await runEmulators({ port: base });
+  const config = loadConfig();
+  const emulators = await runEmulators({
+    port: config.sandboxPortBase,
+    rateLimits: config.sandboxRateLimits,
+    redirectUris: config.publicUrl ? PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p.slug}`) : [],
+  });
   process.stdout.write(`${JSON.stringify(emulators.baseUrls)}\n`);
   onSignal(() => emulators.close());
 }

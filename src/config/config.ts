@@ -35,6 +35,11 @@ const EnvSchema = z.object({
   /** `auto` (sandbox when no platform is configured), `true`, `false`. */
   SANDBOX: z.enum(['auto', 'true', 'false']).default('auto'),
   SANDBOX_PORT_BASE: z.coerce.number().int().min(0).max(65_000).default(4100),
+  /**
+   * `in-process` (default): sandbox mode starts the emulators itself. `external`: they already run
+   * (`bookgraph sandbox` with the same SANDBOX_PORT_BASE), e.g. so a benchmark measures the gateway alone.
+   */
+  SANDBOX_EMULATORS: z.enum(['in-process', 'external']).default('in-process'),
   /** Enforce the emulated platforms' documented rate limits (turn off for benchmarks). */
   SANDBOX_RATE_LIMITS: bool.default(true),
   DEMO_API_KEY: z.string().min(32).optional(),
@@ -67,6 +72,7 @@ export interface Config {
   encryptionKey?: string;
   sandbox: 'auto' | 'true' | 'false';
   sandboxPortBase: number;
+  sandboxEmulators: 'in-process' | 'external';
   sandboxRateLimits: boolean;
   demoApiKey?: string;
   introspection: boolean;
@@ -110,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.BOOKGRAPH_ENCRYPTION_KEY,
     sandbox: e.SANDBOX,
     sandboxPortBase: e.SANDBOX_PORT_BASE,
+    sandboxEmulators: e.SANDBOX_EMULATORS,
     sandboxRateLimits: e.SANDBOX_RATE_LIMITS,
     demoApiKey: e.DEMO_API_KEY,
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',

@@ -16,11 +16,14 @@ export async function startSandbox(
   env: NodeJS.ProcessEnv,
 ): Promise<{ emulators: Partial<Record<PlatformSlug, string>>; demoApiKey: string; close(): Promise<void> }> {
   const { config } = services;
-  const started = await runEmulators({
-    port: config.sandboxPortBase,
-    rateLimits: config.sandboxRateLimits,
-    redirectUris: PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p.slug}`),
-  });
+  const started =
+    config.sandboxEmulators === 'external'
+      ? externalEmulators(config.sandboxPortBase)
+      : await runEmulators({
+          port: config.sandboxPortBase,
+          rateLimits: config.sandboxRateLimits,
+          redirectUris: PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p.slug}`),
+        });
   try {
     const emulators: Partial<Record<PlatformSlug, string>> = {};
     for (const { key, slug } of PLATFORMS) {
@@ -42,6 +45,20 @@ export async function startSandbox(
 export async function runEmulators(options: { port?: number; rateLimits?: boolean; redirectUris?: string[] }) {
   const { startAllEmulators } = await import('../sandbox/index.js');
   return startAllEmulators(options);
+}
+
+/**
+ * Emulators another process runs (`bookgraph sandbox`): the same ports `runEmulators` would take,
+ * base+1, base+2, … in the order of the platform list. Their redirect URIs must include this
+ * gateway's callback (the emulators register `http://127.0.0.1:4000/oauth/callback/<platform>`).
+ */
+function externalEmulators(base: number): { baseUrls: Partial<Record<PlatformSlug, string>>; close(): Promise<void> } {
+  if (!base) throw new Error('SANDBOX_EMULATORS=external needs SANDBOX_PORT_BASE, the base `bookgraph sandbox` was started with');
+  const baseUrls: Partial<Record<PlatformSlug, string>> = {};
+  PLATFORMS.forEach((p, i) => {
+    baseUrls[p.slug] = `http://127.0.0.1:${base + i + 1}`;
+  });
+  return { baseUrls, close: async () => undefined };
 }
 
 /** The platform's URLs and (when not configured) app credentials become the emulator's. */
