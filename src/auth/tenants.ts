@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
 
@@ -30,7 +31,16 @@ export function generateApiKey(): string {
  * Tenants and their API keys. A key is shown once, at creation; the store keeps only its hash
  * (`apikey:<sha256>`), so a leaked store does not leak keys.
  */
+/** How long an authenticated key is remembered in process, in ms. */
+const AUTH_CACHE_TTL_MS = 30_000;
+
 export class TenantService {
+  /**
+   * Keys seen recently, by hash: a request authenticates without a store read. A key removed from
+   * the store stops working after at most `AUTH_CACHE_TTL_MS`.
+   */
+  private readonly recent = new LRUCache<string, Tenant>({ max: 10_000, ttl: AUTH_CACHE_TTL_MS });
+
   constructor(private readonly store: Store) {}
 
   /** Creates a tenant with a new key (or with `apiKey` when given, e.g. DEMO_API_KEY). */
@@ -54,9 +64,13 @@ export class TenantService {
   /** The tenant a presented key belongs to, or null (unknown, malformed). */
   async authenticate(apiKey: string | null | undefined): Promise<Tenant | null> {
     if (!apiKey || apiKey.length < 16 || apiKey.length > 512) return null;
-    const record = await this.store.get<ApiKeyRecord>(`apikey:${hashApiKey(apiKey)}`);
-    if (!record) return null;
-    return (await this.get(record.tenantId)) ?? null;
+    const hash = hashApiKey(apiKey);
+    const seen = this.recent.get(hash);
+    if (seen) return seen;
+    const record = await this.store.get<ApiKeyRecord>(`apikey:${hash}`);
+    const tenant = record ? await this.get(record.tenantId) : undefined;
+    if (tenant) this.recent.set(hash, tenant);
+    return tenant ?? null;
   }
 
   async get(id: string): Promise<Tenant | undefined> {

@@ -49,6 +49,19 @@ const EnvSchema = z.object({
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
   /** Timeout of one platform HTTP call, in ms. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * `on` (default): platform answers are reused while fresh (`DEFAULT_RESPONSE_TTLS`); `off`: every
+   * read asks the platform (connectors still cache their reference data).
+   */
+  RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+  /** Memory bound of the platform-response and connector caches, in MiB (approximate). */
+  CACHE_MAX_MB: z.coerce.number().int().min(1).max(4_096).default(32),
+  /** Platform calls in flight per connection; more wait in a queue (token requests never do). */
+  PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Longest wait in that queue, in ms, before the call fails with PROVIDER_UNAVAILABLE. */
+  PROVIDER_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
+  /** GraphQL requests in flight in this process; beyond it a request gets 503 + Retry-After at once. */
+  MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(256),
   ...platformEnv,
 });
 
@@ -79,6 +92,11 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   maxPageSize: number;
   providerTimeoutMs: number;
+  responseCache: boolean;
+  cacheMaxBytes: number;
+  providerConcurrency: number;
+  providerQueueTimeoutMs: number;
+  maxInFlight: number;
   platforms: Record<Provider, PlatformEndpoints>;
 }
 
@@ -123,6 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxPageSize: e.MAX_PAGE_SIZE,
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+    responseCache: e.RESPONSE_CACHE === 'on',
+    cacheMaxBytes: e.CACHE_MAX_MB * 1024 * 1024,
+    providerConcurrency: e.PROVIDER_CONCURRENCY,
+    providerQueueTimeoutMs: e.PROVIDER_QUEUE_TIMEOUT_MS,
+    maxInFlight: e.MAX_IN_FLIGHT,
     platforms,
   };
 }

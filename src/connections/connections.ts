@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { ConnectionStatus } from '../connectors/enums.js';
 import type { Provider } from '../connectors/platforms.js';
 import type { SecretBox } from '../store/secret-box.js';
@@ -37,7 +38,17 @@ export function newConnectionId(): string {
  * Connection records: `connection:<id>`, plus the per-tenant index `tenant:<id>:connections`.
  * Credentials are encrypted with the connection id as associated data.
  */
+/** How long a tenant's connection list is reused in process, in ms (see `ConnectionRepository.lists`). */
+const LIST_CACHE_TTL_MS = 2_000;
+
 export class ConnectionRepository {
+  /**
+   * Each tenant's connections as last read or written by this process: a request lists them without
+   * store reads. Every write here drops the tenant's entry; a write by another process shows after at
+   * most `LIST_CACHE_TTL_MS`.
+   */
+  private readonly lists = new LRUCache<string, ConnectionRecord[]>({ max: 10_000, ttl: LIST_CACHE_TTL_MS });
+
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
@@ -82,6 +93,7 @@ export class ConnectionRepository {
       const index = (await this.store.get<string[]>(`tenant:${input.tenantId}:connections`)) ?? [];
       await this.store.set(`tenant:${input.tenantId}:connections`, [...index, id]);
     });
+    this.lists.delete(input.tenantId);
     return record;
   }
 
@@ -95,10 +107,14 @@ export class ConnectionRepository {
     return c && c.tenantId === tenantId ? c : undefined;
   }
 
+  /** The tenant's connections (shared objects: callers must not mutate them). */
   async listForTenant(tenantId: string): Promise<ConnectionRecord[]> {
+    const cached = this.lists.get(tenantId);
+    if (cached) return cached;
     const ids = (await this.store.get<string[]>(`tenant:${tenantId}:connections`)) ?? [];
-    const all = await Promise.all(ids.map((id) => this.get(id)));
-    return all.filter((c): c is ConnectionRecord => !!c);
+    const all = (await Promise.all(ids.map((id) => this.get(id)))).filter((c): c is ConnectionRecord => !!c);
+    this.lists.set(tenantId, all);
+    return all;
   }
 
   /** Applies `change` under the connection's lock; returns the stored result. */
@@ -108,6 +124,7 @@ export class ConnectionRepository {
       if (!current) return undefined;
       const next = { ...current, ...change(current), updatedAt: new Date().toISOString() };
       await this.store.set(`connection:${id}`, next);
+      this.lists.delete(current.tenantId);
       return next;
     });
   }
@@ -124,6 +141,7 @@ export class ConnectionRepository {
       );
     });
     await this.store.withLock(`connection:${id}`, () => this.store.delete(`connection:${id}`));
+    this.lists.delete(record.tenantId);
   }
 
   credentialsOf<T>(c: ConnectionRecord): T {

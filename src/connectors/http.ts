@@ -15,7 +15,15 @@ export interface HttpRequest {
   contentType?: string;
   /** Retry network errors and 5xx (default: true for GET). 429 with a short Retry-After is always retried. */
   idempotent?: boolean;
+  /**
+   * `auth` calls (token requests, revocation) skip the connection's queue: the renewal that API calls
+   * wait for is never stuck behind them. Default: `auth` for the operations named in AUTH_OPERATIONS.
+   */
+  lane?: 'api' | 'auth';
 }
+
+/** Operations that are token-endpoint or revocation calls (connectors name them so). */
+const AUTH_OPERATIONS = new Set(['token', 'refreshToken', 'exchangeCode', 'revoke']);
 
 export interface HttpResponse {
   status: number;
@@ -33,6 +41,50 @@ export interface HttpClientOptions {
   /** Longest Retry-After (seconds) the client waits out by itself before giving up with 429. */
   maxRetryAfterSeconds?: number;
   userAgent?: string;
+  /** API calls in flight at once (per client, i.e. per connection); more wait in a queue. Default 8. */
+  maxConcurrent?: number;
+  /** Longest wait in that queue, in ms, before the call fails with PROVIDER_UNAVAILABLE. Default 5_000. */
+  queueTimeoutMs?: number;
+}
+
+/**
+ * A counting semaphore with a bounded wait: at most `limit` holders; a waiter that is not let in
+ * within `timeoutMs` gets `false`. (Written here because p-limit and p-queue bound the work, not the
+ * time spent waiting for a slot.)
+ */
+class Slots {
+  private active = 0;
+  private readonly waiting: Array<(granted: boolean) => void> = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  acquire(): Promise<boolean> {
+    if (this.active < this.limit) {
+      this.active++;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const grant = (granted: boolean) => {
+        clearTimeout(timer);
+        resolve(granted);
+      };
+      const timer = setTimeout(() => {
+        const i = this.waiting.indexOf(grant);
+        if (i >= 0) this.waiting.splice(i, 1);
+        resolve(false);
+      }, this.timeoutMs);
+      this.waiting.push(grant);
+    });
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next(true);
+    else this.active--;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,7 +92,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The one way connectors talk HTTP: timeouts, bounded retries with backoff, 429 Retry-After, and
  * network failures turned into `PROVIDER_UNAVAILABLE`. It returns every HTTP status; `expectOk`
- * classifies the non-2xx ones.
+ * classifies the non-2xx ones. Identical GETs in flight (same URL and headers) share one call; API
+ * calls of one client (one connection) are bounded by `maxConcurrent`, with a bounded wait.
  */
 export class HttpClient {
   readonly provider: string;
@@ -48,9 +101,14 @@ export class HttpClient {
   private readonly maxRetries: number;
   private readonly maxRetryAfterSeconds: number;
   private readonly userAgent: string;
+  private readonly slots: Slots;
+  private readonly queueTimeoutMs: number;
+  private readonly inflight = new Map<string, Promise<HttpResponse>>();
 
   constructor(opts: HttpClientOptions) {
     this.provider = opts.provider;
+    this.queueTimeoutMs = opts.queueTimeoutMs ?? 5_000;
+    this.slots = new Slots(opts.maxConcurrent ?? 8, this.queueTimeoutMs);
     this.timeoutMs = opts.timeoutMs;
     this.maxRetries = opts.maxRetries ?? 2;
     this.maxRetryAfterSeconds = opts.maxRetryAfterSeconds ?? 2;
@@ -58,6 +116,36 @@ export class HttpClient {
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
+    const lane = req.lane ?? (AUTH_OPERATIONS.has(req.operation) ? 'auth' : 'api');
+    if (lane === 'auth') return this.attempt(req);
+    if ((req.method ?? 'GET') === 'GET' && req.body === undefined && req.json === undefined) {
+      const key = `${req.url}\n${JSON.stringify(req.headers ?? {})}`;
+      const running = this.inflight.get(key);
+      if (running) return running;
+      const p = this.queued(req).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+      return p;
+    }
+    return this.queued(req);
+  }
+
+  private async queued(req: HttpRequest): Promise<HttpResponse> {
+    if (!(await this.slots.acquire())) {
+      throw new ProviderError(
+        this.provider,
+        req.operation,
+        'PROVIDER_UNAVAILABLE',
+        `${this.provider} is busy: no call slot freed within ${this.queueTimeoutMs} ms (${req.operation})`,
+      );
+    }
+    try {
+      return await this.attempt(req);
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  private async attempt(req: HttpRequest): Promise<HttpResponse> {
     const method = req.method ?? 'GET';
     const idempotent = req.idempotent ?? method === 'GET';
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent, ...req.headers };

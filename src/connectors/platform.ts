@@ -1,3 +1,4 @@
+import type { ResponseTtls } from './response-cache.js';
 import type { ConnectorModule } from './types.js';
 
 /** Where a platform is served: its API host and its authorization host (often the same). */
@@ -32,6 +33,8 @@ export interface PlatformDefinition<Key extends string = string, Credentials = a
    * which the demo tenant connects through the consent page.
    */
   demoCredentials?: (dashboard: Record<string, any>) => unknown;
+  /** How long the platform's answers are reused, where it differs from `DEFAULT_RESPONSE_TTLS`. */
+  responseTtls?: Partial<ResponseTtls>;
 }
 
 /** Who a platform is: the data-only part of its definition, kept in its `provider.ts`. */
@@ -43,7 +46,7 @@ export type PlatformIdentity<Key extends string> = Pick<PlatformDefinition<Key>,
  */
 export function definePlatform<const Key extends Uppercase<string>, Credentials, Settings extends Record<string, unknown>>(
   identity: PlatformIdentity<Key>,
-  parts: Pick<PlatformDefinition<Key, Credentials, Settings>, 'module' | 'demoCredentials'>,
+  parts: Pick<PlatformDefinition<Key, Credentials, Settings>, 'module' | 'demoCredentials' | 'responseTtls'>,
 ): PlatformDefinition<Key, Credentials, Settings> {
   const { key, slug, displayName, hosts, sandboxHosts, docs } = identity;
   return { key, slug, displayName, hosts, sandboxHosts, docs, ...parts };

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import Keyv from 'keyv';
 import type { Config } from '../config/config.js';
 import type { ConnectionRecord, ConnectionRepository } from '../connections/connections.js';
-import { KeyvConnectorCache } from '../connectors/cache.js';
+import { ConnectorCacheStore } from '../connectors/cache.js';
 import { HttpClient } from '../connectors/http.js';
 import { platformOf, type Provider } from '../connectors/platforms.js';
+import { DEFAULT_RESPONSE_TTLS, withResponseCache } from '../connectors/response-cache.js';
 import type { Connector, ConnectorContext, ConnectorModule, Endpoints } from '../connectors/types.js';
 import type { TokenManager } from '../tokens/token-manager.js';
 
@@ -12,17 +12,21 @@ import type { TokenManager } from '../tokens/token-manager.js';
  * Builds connectors for connections: decrypts credentials, picks the platform's hosts (production,
  * sandbox, or — in sandbox mode — the emulators, through configuration only), and hands each
  * connector its HTTP client, tokens and cache. Connectors are reused per connection until its
- * credentials or settings change.
+ * credentials or settings change, and answer reads from the response cache while fresh.
  */
 export class ConnectorHub {
   private readonly instances = new Map<string, { fingerprint: string; connector: Connector }>();
-  private readonly cacheStore = new Keyv();
+  /** The connector of a record object: a request asks for it per field, the fingerprint is computed once. */
+  private readonly byRecord = new WeakMap<ConnectionRecord, Connector>();
+  readonly cacheStore: ConnectorCacheStore;
 
   constructor(
     private readonly config: Config,
     private readonly connections: ConnectionRepository,
     private readonly tokens: TokenManager,
-  ) {}
+  ) {
+    this.cacheStore = new ConnectorCacheStore(config.cacheMaxBytes);
+  }
 
   module(provider: Provider): ConnectorModule<any, any> {
     return platformOf(provider).module;
@@ -49,9 +53,14 @@ export class ConnectorHub {
       app: this.app(input.provider),
       credentials: input.credentials,
       settings: input.settings,
-      http: new HttpClient({ provider: input.provider, timeoutMs: this.config.providerTimeoutMs }),
+      http: new HttpClient({
+        provider: input.provider,
+        timeoutMs: this.config.providerTimeoutMs,
+        maxConcurrent: this.config.providerConcurrency,
+        queueTimeoutMs: this.config.providerQueueTimeoutMs,
+      }),
       tokens: this.tokens.forConnection(input.id),
-      cache: KeyvConnectorCache.memory(`cache:${input.id}`, this.cacheStore),
+      cache: this.cacheStore.namespace(`connector:${input.id}`),
     };
   }
 
@@ -68,17 +77,34 @@ export class ConnectorHub {
 
   /** The connector of a stored connection. */
   connector(record: ConnectionRecord): Connector {
+    const memo = this.byRecord.get(record);
+    if (memo) return memo;
     const fingerprint = createHash('sha256')
       .update(`${record.sealedCredentials}|${JSON.stringify(record.settings)}|${record.sandbox}`)
       .digest('hex');
     const hit = this.instances.get(record.id);
-    if (hit && hit.fingerprint === fingerprint) return hit.connector;
-    const connector = this.module(record.provider).create(this.contextOf(record));
-    this.instances.set(record.id, { fingerprint, connector });
+    let connector = hit?.fingerprint === fingerprint ? hit.connector : undefined;
+    if (!connector) {
+      if (hit) this.dropCaches(record.id);
+      const platform = platformOf(record.provider);
+      connector = platform.module.create(this.contextOf(record));
+      if (this.config.responseCache) {
+        connector = withResponseCache(connector, this.cacheStore.namespace(`response:${record.id}`), { ...DEFAULT_RESPONSE_TTLS, ...platform.responseTtls });
+      }
+      this.instances.set(record.id, { fingerprint, connector });
+    }
+    this.byRecord.set(record, connector);
     return connector;
   }
 
+  /** Forgets the connection's connector and everything cached for it (disconnect, new credentials). */
   forget(connectionId: string): void {
     this.instances.delete(connectionId);
+    this.dropCaches(connectionId);
+  }
+
+  private dropCaches(connectionId: string): void {
+    this.cacheStore.deletePrefix(`connector:${connectionId}:`);
+    this.cacheStore.deletePrefix(`response:${connectionId}:`);
   }
 }

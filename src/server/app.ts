@@ -89,6 +89,7 @@ interface RecordedFailure {
 export function createContext(services: Services, tenant: Tenant): GraphQLContext & { failures: RecordedFailure[] } {
   const failures: RecordedFailure[] = [];
   const base = services.scopes.newScope(tenant, () => undefined);
+  const { loaders, memo } = base;
   return {
     tenant,
     reads: services.reads,
@@ -97,12 +98,15 @@ export function createContext(services: Services, tenant: Tenant): GraphQLContex
     consent: services.consent,
     events: services.events,
     failures,
+    // Called per field: it only captures `info.path`; the path array is built when a failure is reported.
     scopeAt(info: GraphQLResolveInfo) {
-      const path: Array<string | number> = [];
-      for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);
       return {
-        ...base,
+        tenant,
+        loaders,
+        memo,
         onFailure: (failure) => {
+          const path: Array<string | number> = [];
+          for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);
           failures.push({ failure, path });
           const { error, connection } = failure;
           services.log.warn(

@@ -70,7 +70,26 @@ export async function startHttp(services: Services, port: number, host: string, 
   await apollo.start();
   const { log } = services;
 
+  // Admission control: beyond `maxInFlight` GraphQL requests, refuse at once instead of queueing
+  // into timeouts (a client, or its load balancer, retries elsewhere or later).
+  let inFlight = 0;
+  const maxInFlight = services.config.maxInFlight;
+
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (inFlight >= maxInFlight) {
+      req.resume();
+      graphqlError(res, 503, 'OVERLOADED', `The gateway has ${maxInFlight} requests in flight, its limit: retry shortly`, { 'retry-after': '1' });
+      return;
+    }
+    inFlight++;
+    try {
+      await executeGraphQL(req, res, url);
+    } finally {
+      inFlight--;
+    }
+  }
+
+  async function executeGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'POST') {
       graphqlError(res, 405, 'BAD_REQUEST', 'GraphQL is served over GET and POST', { allow: 'GET, POST' });
       return;

@@ -17,7 +17,8 @@ export interface TestGateway {
 
 /**
  * A real gateway in sandbox mode on a random port, with the emulators in-process on random ports,
- * a memory store unless `storeUrl` is given, and no logs.
+ * a memory store unless `storeUrl` is given, no logs, and the response cache off unless `env` turns
+ * it on (RESPONSE_CACHE=on).
  */
 export async function startTestGateway(
   opts: { storeUrl?: string; encryptionKey?: string; env?: Record<string, string>; log?: Logger } = {},
@@ -32,6 +33,9 @@ export async function startTestGateway(
     SANDBOX_PORT_BASE: '0',
     BOOKGRAPH_ENCRYPTION_KEY: encryptionKey,
     LOG_LEVEL: 'silent',
+    // Most suites watch what each query does at the platform (token renewals, faults, call counts):
+    // they read through. Suites about the response cache turn it on.
+    RESPONSE_CACHE: 'off',
     ...opts.env,
   };
   const config = loadConfig(env);
