@@ -29,6 +29,27 @@ export function approximateSize(value: unknown): number {
 }
 
 /**
+ * A second level shared by every gateway process (Redis when `STORE_URL` is Redis): JSON text with
+ * TTLs, plus a generation per namespace that an invalidation bumps, so a write on one instance makes
+ * every instance's next miss read fresh (their own first level keeps what it has for its TTL).
+ */
+export interface SharedCache {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, json: string, ttlMs: number): Promise<void>;
+  /** The current generation of `namespace` ('0' when never bumped). */
+  generation(namespace: string): Promise<string>;
+  /** Starts a new generation of `namespace`: everything cached under the old one is unreachable. */
+  bump(namespace: string): Promise<void>;
+}
+
+/** JSON.parse that turns the unified records' timestamps back into Dates. */
+export function reviveRecords(json: string): unknown {
+  return JSON.parse(json, (key, value) => (typeof value === 'string' && DATE_FIELDS.has(key) && ISO_DATE.test(value) ? new Date(value) : value));
+}
+const DATE_FIELDS = new Set(['startsAt', 'endsAt', 'createdAt', 'updatedAt']);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/**
  * The process-wide memory of every connector cache: an LRU bounded by `maxBytes` (approximate
  * sizes, measured once per insertion), with per-entry TTLs.
  */
@@ -38,7 +59,10 @@ export class ConnectorCacheStore {
   /** Bumped by every invalidation: a load that started before one does not store its (stale) result. */
   private epoch = 0;
 
-  constructor(maxBytes: number = 32 * 1024 * 1024) {
+  constructor(
+    maxBytes: number = 32 * 1024 * 1024,
+    private readonly shared?: SharedCache,
+  ) {
     this.lru = new LRUCache<string, { v: unknown }>({
       maxSize: maxBytes,
       sizeCalculation: (entry) => approximateSize(entry.v),
@@ -46,18 +70,41 @@ export class ConnectorCacheStore {
     });
   }
 
-  /** The cache of one namespace (a connection id). */
-  namespace(prefix: string): ConnectorCache {
+  /**
+   * The cache of one namespace (e.g. `response:<connection id>`). With `shared`, misses go through the
+   * second level (values must be JSON; `reviveRecords` restores dates) and invalidations reach it.
+   */
+  namespace(prefix: string, opts: { shared?: boolean } = {}): ConnectorCache {
+    const shared = opts.shared ? this.shared : undefined;
     return {
-      getOrLoad: (key, ttlMs, load) => this.getOrLoad(`${prefix}:${key}`, ttlMs, load),
+      getOrLoad: (key, ttlMs, load) => this.getOrLoad(`${prefix}:${key}`, ttlMs, shared ? () => this.throughShared(shared, prefix, key, ttlMs, load) : load),
       peek: (key) => this.get(`${prefix}:${key}`),
       set: (key, value, ttlMs) => this.set(`${prefix}:${key}`, value, ttlMs),
       invalidate: async (key) => {
         this.epoch++;
         this.lru.delete(`${prefix}:${key}`);
       },
-      invalidatePrefix: async (p) => this.deletePrefix(`${prefix}:${p}`),
+      invalidatePrefix: async (p) => {
+        this.deletePrefix(`${prefix}:${p}`);
+        await shared?.bump(prefix);
+      },
     };
+  }
+
+  /** A first-level miss: the second level's value when it has one, else `load` stored in both. */
+  private async throughShared<T>(shared: SharedCache, namespace: string, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    let generation: string;
+    try {
+      generation = await shared.generation(namespace);
+    } catch {
+      return load(); // the second level is down: read through
+    }
+    const full = `${namespace}:${generation}:${key}`;
+    const hit = await shared.get(full).catch(() => undefined);
+    if (hit !== undefined) return reviveRecords(hit) as T;
+    const value = await load();
+    await shared.set(full, JSON.stringify(value), ttlMs).catch(() => undefined);
+    return value;
   }
 
   get<T>(key: string): { v: T } | undefined {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { ConnectionRecord, ConnectionRepository } from '../connections/connections.js';
-import { ConnectorCacheStore } from '../connectors/cache.js';
+import { ConnectorCacheStore, type SharedCache } from '../connectors/cache.js';
 import { HttpClient } from '../connectors/http.js';
 import { platformOf, type Provider } from '../connectors/platforms.js';
 import { DEFAULT_RESPONSE_TTLS, withResponseCache } from '../connectors/response-cache.js';
@@ -24,8 +24,10 @@ export class ConnectorHub {
     private readonly config: Config,
     private readonly connections: ConnectionRepository,
     private readonly tokens: TokenManager,
+    /** The second level shared by every instance (see `storeSharedCache`), when there is one. */
+    shared?: SharedCache,
   ) {
-    this.cacheStore = new ConnectorCacheStore(config.cacheMaxBytes);
+    this.cacheStore = new ConnectorCacheStore(config.cacheMaxBytes, shared);
   }
 
   module(provider: Provider): ConnectorModule<any, any> {
@@ -89,7 +91,10 @@ export class ConnectorHub {
       const platform = platformOf(record.provider);
       connector = platform.module.create(this.contextOf(record));
       if (this.config.responseCache) {
-        connector = withResponseCache(connector, this.cacheStore.namespace(`response:${record.id}`), { ...DEFAULT_RESPONSE_TTLS, ...platform.responseTtls });
+        connector = withResponseCache(connector, this.cacheStore.namespace(`response:${record.id}`, { shared: true }), {
+          ...DEFAULT_RESPONSE_TTLS,
+          ...platform.responseTtls,
+        });
       }
       this.instances.set(record.id, { fingerprint, connector });
     }

@@ -12,6 +12,7 @@ import { ConnectionRepository, type ConnectionRecord } from '../connections/conn
 import { ConnectionStatus } from '../connectors/enums.js';
 import { type EventBus, MemoryEventBus } from '../events/bus.js';
 import { ConnectorHub } from '../gateway/connector-hub.js';
+import { storeSharedCache } from '../gateway/shared-cache.js';
 import { ConsentFlow } from '../gateway/consent.js';
 import { ConnectionLifecycle } from '../gateway/lifecycle.js';
 import { Reads } from '../gateway/reads.js';
@@ -63,7 +64,7 @@ export function createServices(config: Config, store: Store, box: SecretBox, log
       if (updated) publishStatus(updated);
     },
   });
-  const hub = new ConnectorHub(config, connections, tokens);
+  const hub = new ConnectorHub(config, connections, tokens, store.backend === 'redis' ? storeSharedCache(store) : undefined);
   const scopes = new TenantConnections({ connections, hub });
   const reads = new Reads({ scopes, maxPageSize: config.maxPageSize });
   const writes = new Writes({ store, scopes });
