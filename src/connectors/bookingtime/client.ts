@@ -1,10 +1,9 @@
-import type { z } from 'zod';
 import type { ConnectionTokens } from '../../tokens/token-manager.js';
 import { expectOk, type HttpClient, parseBody } from '../http.js';
 import { collectPages } from '../paging.js';
 import { type BookingtimeAuth, organizationTokenName } from './auth.js';
 import { bookingtimeProvider as P } from './provider.js';
-import { envelopeOf, errorEnvelopeSchema, paginationListOf } from './schemas.js';
+import { type Answer, type ContentOf, errorEnvelopeSchema, type PageAnswer } from './schemas.js';
 
 const JSON_MEDIA = 'application/json; charset=utf-8';
 
@@ -50,38 +49,41 @@ export class BookingtimeClient {
     return u.toString();
   }
 
-  /** Calls `/organization/{organizationId}{call.path}` with that organization's token; returns `content`. */
-  async organization<T extends z.ZodType>(organizationId: string, operation: string, call: Call, content: T): Promise<z.infer<T>> {
+  /**
+   * Calls `/organization/{organizationId}{call.path}` with that organization's token; parses the
+   * response with `answer` (one of `answers`, built once) and returns its `content`.
+   */
+  async organization<A extends Answer>(organizationId: string, operation: string, call: Call, answer: A): Promise<ContentOf<A>> {
     const url = this.url(`/organization/${encodeURIComponent(organizationId)}${call.path}`, call.query);
-    return this.send(organizationTokenName(organizationId), this.auth.organization(organizationId), operation, url, call, content);
+    return this.send(organizationTokenName(organizationId), this.auth.organization(organizationId), operation, url, call, answer);
   }
 
   /**
    * Every record of an organization's `PAGINATION_LIST` route (§3), page 1 onwards until `pageTotal`
-   * or an empty page; `path(page)` names the route of one page.
+   * or an empty page; `path(page)` names the route of one page, `answer` parses one page.
    */
-  async all<T extends z.ZodType>(organizationId: string, operation: string, path: (page: number) => string, record: T): Promise<Array<z.infer<T>>> {
+  async all<R>(organizationId: string, operation: string, path: (page: number) => string, answer: PageAnswer<R>): Promise<R[]> {
     return collectPages(P.key, operation, async (page: number | null) => {
       const current = page ?? 1;
-      const list = await this.organization(organizationId, operation, { path: path(current) }, paginationListOf(record));
-      const items = list.recordList as Array<z.infer<T>>;
+      const list = await this.organization(organizationId, operation, { path: path(current) }, answer);
+      const items = list.recordList;
       return { items, next: current >= list.pageTotal || items.length === 0 ? null : current + 1 };
     });
   }
 
-  /** Calls an app-level route (`/app/{appId}/…`) with the organization-less token; returns `content`. */
-  async app<T extends z.ZodType>(operation: string, call: Call, content: T): Promise<z.infer<T>> {
-    return this.send(P.tokenNames.app, this.auth.app, operation, this.url(call.path, call.query), call, content);
+  /** Calls an app-level route (`/app/{appId}/…`) with the organization-less token; returns `content` of `answer`. */
+  async app<A extends Answer>(operation: string, call: Call, answer: A): Promise<ContentOf<A>> {
+    return this.send(P.tokenNames.app, this.auth.app, operation, this.url(call.path, call.query), call, answer);
   }
 
-  private async send<T extends z.ZodType>(
+  private async send<A extends Answer>(
     tokenName: string,
     strategy: BookingtimeAuth['app'],
     operation: string,
     url: string,
     call: Call,
-    content: T,
-  ): Promise<z.infer<T>> {
+    answer: A,
+  ): Promise<ContentOf<A>> {
     const res = await this.tokens.use(tokenName, strategy, async (t) =>
       expectOk(
         await this.http.send({
@@ -95,6 +97,6 @@ export class BookingtimeClient {
         { provider: P.key, operation, write: call.write, describe: describeError },
       ),
     );
-    return parseBody(res, envelopeOf(content), P.key, operation).content as z.infer<T>;
+    return parseBody(res, answer, P.key, operation).content;
   }
 }

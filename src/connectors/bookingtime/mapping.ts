@@ -132,6 +132,25 @@ export function monthsCovering(timeZone: string, fromMs: number, toMs: number, m
   return out;
 }
 
+/** The calendar month after (y, m). */
+export const nextMonth = ({ y, m }: { y: number; m: number }) => (m === 12 ? { y: y + 1, m: 1 } : { y, m: m + 1 });
+
+/** Local time runs at most 14 hours ahead of UTC (UTC+14), so a local midnight is never earlier than this before the UTC one. */
+const MAX_AHEAD_OF_UTC_MS = 14 * 3_600_000;
+
+/**
+ * Where the local month (y, m) of a calendar range ends, as an instant (exclusive): one second after
+ * the range's `rangeEnd` (its last second, §3) when the platform sent one, else the earliest instant
+ * at which that month can end in any time zone. Every appointment starting before it lies in this
+ * month or an earlier one.
+ */
+export function monthEndMs(range: { rangeEnd?: string | null }, y: number, m: number): number {
+  const sent = range.rangeEnd ? Date.parse(range.rangeEnd) : Number.NaN;
+  if (Number.isFinite(sent)) return sent + 1_000;
+  const next = nextMonth({ y, m });
+  return Date.UTC(next.y, next.m - 1, 1) - MAX_AHEAD_OF_UTC_MS;
+}
+
 /** `instantMs` moved by `months` calendar months (UTC arithmetic; for bounds, not for calendar routes). */
 export function addMonths(instantMs: number, months: number): number {
   const d = new Date(instantMs);

@@ -25,7 +25,12 @@ export const bookingtimeProvider = {
   refreshMarginSeconds: 86_400,
   /** Records per `PAGINATION_LIST` page (§3). */
   pageSize: 25,
-  /** Without a lower bound, `listBookings` starts this many months before now (no "earliest" query exists). */
+  /**
+   * Without a lower bound, `listBookings` starts this many months before now. No route tells where
+   * an organization's appointments begin (no list-all, count or date-range route, §3.4), so a first
+   * page without `startsAfter` reads every month of this look-back once (then cached, see
+   * `pastMonthTtlMs`); with a lower bound (`startsAfter`, the keyset position) it starts there.
+   */
   bookingLookbackMonths: 12,
   /** Without `startsBefore`, `listBookings` walks at most this many months past the later of its lower bound and now. */
   bookingHorizonMonths: 12,
@@ -33,16 +38,33 @@ export const bookingtimeProvider = {
   referenceTtlMs: 300_000,
   /** Customer listings used to batch customer look-ups are cached this long. */
   customerTtlMs: 30_000,
-  /** Months that ended (and so can no longer change) are cached this long. */
+  /**
+   * Months that ended more than a day ago (and so can no longer change: bookings and moves go into
+   * free slots ahead, ended appointments can be neither cancelled nor moved) are cached this long.
+   */
   pastMonthTtlMs: 300_000,
-  /** Calendar months fetched at once: `listBookings` walking forward, `availability` over its range. */
+  /**
+   * The current and future months are cached this long: not at all. The gateway's response cache
+   * already reuses whole `bookings` answers for a few seconds in front of the connector
+   * (`DEFAULT_RESPONSE_TTLS.bookings`) and drops them on writes; a second layer here would add its
+   * age to that one and outlive those drops, and reads that run with the response cache off must
+   * reach the platform (changes made on bookingtime's own site, token renewal after a 401). Identical
+   * month reads in flight share one HTTP call all the same.
+   */
+  liveMonthTtlMs: 0,
+  /**
+   * Calendar months read at once, per organization: one round of `listBookings` (which reads a
+   * further round only while its page is not settled), `availability` over its range.
+   */
   monthsInFlight: 4,
+  /** Months the first round of `listBookings` reads when the query has a lower bound (its month and the next). */
+  boundedFirstRoundMonths: 2,
   /** `availability` reads at most this many calendar months of free slots (later months are left out). */
   availabilityMaxMonths: 24,
   /** HTTP calls in flight per batch get, and organizations read at once by `listServices`. */
   concurrency: 8,
   /** A batch of at least this many customers of one organization reads its (cached) listing instead of one show each. */
-  customerListingMinRefs: 3,
+  customerListingMinRefs: 2,
   webhooks: {
     mode: WebhookMode.POLLING,
     events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],

@@ -1,21 +1,24 @@
-import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import type { BookingQuery, Connector, ConnectorContext, UnifiedBooking, UnifiedCustomer } from '../types.js';
-import { finishBookingPage, mapLimit, nullIfNotFound } from '../util.js';
+import { byStartThenRef, finishBookingPage, mapLimit, nullIfNotFound } from '../util.js';
 import { appIdOf, type BookingtimeCredentials } from './auth.js';
 import type { BookingtimeClient } from './client.js';
-import { addMonths, localDate, monthsCovering, parseRef, refOf, toBooking, toCustomer, toOrganization, toService, toTimeSlot } from './mapping.js';
-import { bookingtimeProvider as P } from './provider.js';
 import {
-  appointmentSchema,
-  bookingSlotSchema,
-  bookingTemplateSchema,
-  customerSchema,
-  listOf,
-  organizationSchema,
-  paginationListOf,
-  rangeListOf,
-} from './schemas.js';
+  addMonths,
+  localDate,
+  monthEndMs,
+  monthsCovering,
+  nextMonth,
+  parseRef,
+  refOf,
+  toBooking,
+  toCustomer,
+  toOrganization,
+  toService,
+  toTimeSlot,
+} from './mapping.js';
+import { bookingtimeProvider as P } from './provider.js';
+import { type AppointmentRange, answers, type CustomerRecord, type OrganizationRecord } from './schemas.js';
 
 /** How unified queries become bookingtime App API v3 calls (docs/platforms/bookingtime.md §3, §6). */
 
@@ -48,8 +51,55 @@ const fail = (operation: string, message: string) => new ProviderError(P.key, op
 export function organizationListing(ctx: Ctx, client: BookingtimeClient) {
   const appId = appIdOf(ctx.credentials);
   return ctx.cache.getOrLoad('organizations', P.referenceTtlMs, () =>
-    client.app('listOrganizations', { path: `/app/${encodeURIComponent(appId)}/organization/list` }, listOf(organizationSchema)),
+    client.app('listOrganizations', { path: `/app/${encodeURIComponent(appId)}/organization/list` }, answers.organizationList),
   );
+}
+
+/** One organization's walk through its local calendar months for a `listBookings` page. */
+export interface MonthWalk {
+  organization: BookingtimeOrganization;
+  /** The local months of the query's range, in order. */
+  months: Array<{ y: number; m: number }>;
+  /** How many of `months` have been read. */
+  read: number;
+  /** Index in `months` of the first month read that held a matching booking; null while none did. */
+  firstFound: number | null;
+  /** The matching bookings of the months read, each month's sorted. */
+  found: UnifiedBooking[];
+  /** Every appointment of the organization that starts before this instant has been read. */
+  readThroughMs: number;
+}
+
+/**
+ * Which walks must read further months (pure). Once the walks together hold `limit` matching
+ * bookings, the page is settled up to its last booking (T) except for what a walk has not read:
+ * a walk needs more only while its unread months could still hold a booking at or before T (it has
+ * not read through T). With fewer than `limit` found, every walk with months left goes on.
+ */
+export function walksToContinue(walks: readonly MonthWalk[], limit: number): boolean[] {
+  const all = walks.flatMap((w) => w.found);
+  const last = all.length >= limit ? all.sort(byStartThenRef)[limit - 1].startsAt.getTime() : Number.POSITIVE_INFINITY;
+  return walks.map((w) => w.read < w.months.length && w.readThroughMs <= last);
+}
+
+/**
+ * How many months each walk reads in the next round (pure), at most `max`: `first` for the first
+ * round; after a round that found nothing, twice that round's (an empty stretch: look further ahead
+ * at once); else the months the bookings still missing would take at the rate the walks found them
+ * so far (bookings per month since the first one), at least one. An estimate only: a short round is
+ * followed by another, a long one reads ahead.
+ */
+export function monthsForRound(
+  walks: readonly MonthWalk[],
+  limit: number,
+  rounds: { first: number; max: number; last?: { months: number; foundBefore: number } },
+): number {
+  const { first, max, last } = rounds;
+  const found = walks.reduce((n, w) => n + w.found.length, 0);
+  if (!last) return Math.min(first, max);
+  if (found === last.foundBefore) return Math.min(max, 2 * last.months);
+  const span = Math.max(1, ...walks.map((w) => (w.firstFound === null ? 0 : w.read - w.firstFound)));
+  return Math.min(max, Math.max(1, Math.ceil((limit - found) / (found / span))));
 }
 
 /**
@@ -80,76 +130,139 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
     ctx.cache.getOrLoad(
       `templates:${orgId}`,
       P.referenceTtlMs,
-      async () => (await client.organization(orgId, 'listServices', { path: '/bookingTemplate/list' }, listOf(bookingTemplateSchema))).recordList,
+      async () => (await client.organization(orgId, 'listServices', { path: '/bookingTemplate/list' }, answers.bookingTemplateList)).recordList,
     );
   const template = async (orgId: string, id: string) =>
     (await templates(orgId)).find((t) => t.id === id) ??
-    (await nullIfNotFound(() => client.organization(orgId, 'getService', { path: `/bookingTemplate/${encodeURIComponent(id)}/show` }, bookingTemplateSchema)));
+    (await nullIfNotFound(() =>
+      client.organization(orgId, 'getService', { path: `/bookingTemplate/${encodeURIComponent(id)}/show` }, answers.bookingTemplate),
+    ));
   const organizationShow = (orgId: string) =>
-    ctx.cache.getOrLoad(`organization:${orgId}`, P.referenceTtlMs, () => client.organization(orgId, 'getOrganization', { path: '/show' }, organizationSchema));
-  const customerListing = (orgId: string) =>
-    ctx.cache.getOrLoad(`customers:${orgId}`, P.customerTtlMs, () => client.all(orgId, 'getCustomers', (p) => `/customer/index/${p}`, customerSchema));
+    ctx.cache.getOrLoad(`organization:${orgId}`, P.referenceTtlMs, () =>
+      client.organization(orgId, 'getOrganization', { path: '/show' }, answers.organization),
+    );
+  const customerShow = (orgId: string, id: string) =>
+    nullIfNotFound(() => client.organization(orgId, 'getCustomer', { path: `/customer/${encodeURIComponent(id)}/show` }, answers.customer));
 
   /**
-   * One calendar month of an organization's appointments. A month that ended more than a day ago
-   * cannot change any more (ended appointments can be neither cancelled nor moved, §3.4), so it is
-   * cached for `P.pastMonthTtlMs`; other months are always read fresh.
+   * The customers of an organization's listing (`customer/index`, 25 a page, §3.3), cached for
+   * `P.customerTtlMs`: page 1, and the other pages (read at once) only when they are fewer than the
+   * customers of `ids` page 1 lacks — otherwise showing those few costs less, and the cache keeps
+   * page 1. Callers show any customer the listing lacks.
    */
-  const monthOf = (o: BookingtimeOrganization, y: number, m: number) => {
-    const read = () => client.organization(o.id, 'listBookings', { path: `/appointment/year/${y}/month/${m}/listMonth` }, rangeListOf(appointmentSchema));
-    const nextMonth = m === 12 ? { y: y + 1, m: 1 } : { y, m: m + 1 };
-    const endsMs = Date.UTC(nextMonth.y, nextMonth.m - 1, 1) + DAY_MS; // a day of slack for any time zone
-    return endsMs + DAY_MS < now() ? ctx.cache.getOrLoad(`month:${o.id}:${y}-${m}`, P.pastMonthTtlMs, read) : read();
+  const customerListing = (orgId: string, ids: ReadonlySet<string>) =>
+    ctx.cache.getOrLoad(`customers:${orgId}`, P.customerTtlMs, async (): Promise<CustomerRecord[]> => {
+      const first = await client.organization(orgId, 'getCustomers', { path: '/customer/index/1' }, answers.customerPage);
+      const lacking = [...ids].filter((id) => !first.recordList.some((c) => c.id === id)).length;
+      const otherPages = Array.from({ length: Math.max(0, first.pageTotal - 1) }, (_, i) => i + 2);
+      if (first.recordList.length === 0 || otherPages.length === 0 || otherPages.length > lacking) return first.recordList;
+      const rest = await mapLimit(otherPages, P.concurrency, (page) =>
+        client.organization(orgId, 'getCustomers', { path: `/customer/index/${page}` }, answers.customerPage),
+      );
+      return [first, ...rest].flatMap((l) => l.recordList);
+    });
+
+  /**
+   * One local calendar month of an organization's appointments (`listMonth`, §3.4). A month that
+   * ended more than a day ago cannot change any more (appointments are booked and moved into free
+   * slots, which lie ahead, and ended ones can be neither cancelled nor moved), so it is cached for
+   * `P.pastMonthTtlMs`; current and future months for `P.liveMonthTtlMs` (0: read by every call).
+   */
+  const monthOf = (o: BookingtimeOrganization, y: number, m: number): Promise<AppointmentRange> => {
+    const read = () => client.organization(o.id, 'listBookings', { path: `/appointment/year/${y}/month/${m}/listMonth` }, answers.appointmentRange);
+    const next = nextMonth({ y, m });
+    const endsMs = Date.UTC(next.y, next.m - 1, 1) + DAY_MS; // a day of slack for any time zone
+    const ttlMs: number = endsMs + DAY_MS < now() ? P.pastMonthTtlMs : P.liveMonthTtlMs;
+    return ttlMs > 0 ? ctx.cache.getOrLoad(`month:${o.id}:${y}-${m}`, ttlMs, read) : read();
   };
 
   /**
-   * Bookings of one organization for `q`, walking local calendar months from `fromMs` forward
-   * (there is no status or updated-since filter, §3.4) and stopping once `q.limit` match: a month's
-   * appointments all start before the next month's, so the first `limit` are then known.
+   * The first `q.limit` bookings of `organizations` for `q`, walking each one's local calendar
+   * months from `fromMs` to `toMs` (there is no status, updated-since or list-all route, §3.4).
+   * Months are read in rounds: each round reads the next few months (`monthsForRound`, at most
+   * `P.monthsInFlight`) of every organization that still needs some, all at once. A month's
+   * appointments all start before the next month's, so after a round the bookings found are
+   * complete up to where each walk has read (`rangeEnd`); the walk stops as soon as the first
+   * `q.limit` of all organizations together are settled (`walksToContinue`) or the range is read.
+   * `bounded`: the query has a lower bound of its own (not the look-back).
    */
-  const bookingsByMonth = async (o: BookingtimeOrganization, q: BookingQuery, fromMs: number, toMs: number) => {
-    const out: UnifiedBooking[] = [];
-    const months = monthsCovering(zoneOf(o), fromMs, toMs, P.bookingLookbackMonths + P.bookingHorizonMonths + 2);
-    // Months are fetched a few at a time (in order), so a long empty look-back costs round trips
-    // of `monthsInFlight` months rather than one per month.
-    for (let i = 0; i < months.length && out.length < q.limit; i += P.monthsInFlight) {
-      const batch = months.slice(i, i + P.monthsInFlight);
-      const ranges = await Promise.all(batch.map(({ y, m }) => monthOf(o, y, m)));
-      const t = now();
-      for (const range of ranges) {
-        out.push(
-          ...finishBookingPage(
-            range.list.map((a) => toBooking(o.id, a, t)),
-            { ...q, limit: Number.MAX_SAFE_INTEGER },
-          ),
-        );
-      }
+  const bookingsByMonth = async (organizations: BookingtimeOrganization[], q: BookingQuery, fromMs: number, toMs: number, bounded: boolean) => {
+    const maxMonths = P.bookingLookbackMonths + P.bookingHorizonMonths + 2;
+    const walks: MonthWalk[] = organizations.map((organization) => ({
+      organization,
+      months: monthsCovering(zoneOf(organization), fromMs, toMs, maxMonths),
+      read: 0,
+      firstFound: null,
+      found: [],
+      readThroughMs: Number.NEGATIVE_INFINITY,
+    }));
+    const unlimited = { ...q, limit: Number.MAX_SAFE_INTEGER };
+    // With a lower bound the page most likely starts in its month; a look-back starts where data is least likely.
+    const first = bounded ? P.boundedFirstRoundMonths : P.monthsInFlight;
+    let last: { months: number; foundBefore: number } | undefined;
+    for (;;) {
+      const due = walksToContinue(walks, q.limit);
+      if (!due.includes(true)) break;
+      const size = monthsForRound(walks, q.limit, { first, max: P.monthsInFlight, last });
+      last = { months: size, foundBefore: walks.reduce((n, w) => n + w.found.length, 0) };
+      await Promise.all(
+        walks
+          .filter((_, i) => due[i])
+          .map(async (w) => {
+            const batch = w.months.slice(w.read, w.read + size);
+            const ranges = await Promise.all(batch.map(({ y, m }) => monthOf(w.organization, y, m)));
+            const t = now();
+            ranges.forEach((range, i) => {
+              const matching = finishBookingPage(
+                range.list.map((a) => toBooking(w.organization.id, a, t)),
+                unlimited,
+              );
+              if (matching.length > 0 && w.firstFound === null) w.firstFound = w.read + i;
+              w.found.push(...matching);
+            });
+            w.read += batch.length;
+            const lastMonth = batch[batch.length - 1];
+            w.readThroughMs = w.read >= w.months.length ? Number.POSITIVE_INFINITY : monthEndMs(ranges[ranges.length - 1], lastMonth.y, lastMonth.m);
+          }),
+      );
     }
-    return out;
+    return finishBookingPage(
+      walks.flatMap((w) => w.found),
+      q,
+    );
   };
 
+  /**
+   * Customers by ref. There is no batch-by-id route: several customers of one organization come
+   * from its listing (`customerListing`), a single one is shown. A batch costs each organization
+   * one show, or its listing (one page unless reading all is cheaper than showing what page 1
+   * lacks, then cached), plus a show for each customer the listing lacks.
+   */
   const customersOf = async (refs: readonly string[]): Promise<Array<UnifiedCustomer | null>> => {
-    const perOrg = new Map<string, number>();
+    const wanted = new Map<string, Set<string>>();
     for (const r of refs) {
       const at = locate(r);
-      if (at) perOrg.set(at.organization.id, (perOrg.get(at.organization.id) ?? 0) + 1);
+      if (at) wanted.set(at.organization.id, (wanted.get(at.organization.id) ?? new Set()).add(at.id));
     }
-    // No batch-by-id route exists: for several customers of one organization, one cached listing beats N shows.
-    const listings = new Map<string, Map<string, z.infer<typeof customerSchema>>>();
+    const listings = new Map<string, Map<string, CustomerRecord>>();
     await Promise.all(
-      [...perOrg]
-        .filter(([, n]) => n >= P.customerListingMinRefs)
-        .map(async ([orgId]) => listings.set(orgId, new Map((await customerListing(orgId)).map((c) => [c.id, c])))),
+      [...wanted]
+        .filter(([, ids]) => ids.size >= P.customerListingMinRefs)
+        .map(async ([orgId, ids]) => listings.set(orgId, new Map((await customerListing(orgId, ids)).map((c) => [c.id, c])))),
     );
+    const shown = new Map<string, Promise<CustomerRecord | null>>();
     return mapLimit(refs, P.concurrency, async (r) => {
       const at = locate(r);
       if (!at) return null;
-      const hit = listings.get(at.organization.id)?.get(at.id);
-      if (hit) return toCustomer(at.organization.id, hit);
-      const c = await nullIfNotFound(() =>
-        client.organization(at.organization.id, 'getCustomer', { path: `/customer/${encodeURIComponent(at.id)}/show` }, customerSchema),
-      );
-      return c ? toCustomer(at.organization.id, c) : null;
+      const orgId = at.organization.id;
+      let c: CustomerRecord | null | undefined = listings.get(orgId)?.get(at.id);
+      if (!c) {
+        // A ref asked twice in one batch is shown once.
+        const key = refOf(orgId, at.id);
+        if (!shown.has(key)) shown.set(key, customerShow(orgId, at.id));
+        c = await shown.get(key);
+      }
+      return c ? toCustomer(orgId, c) : null;
     });
   };
 
@@ -179,41 +292,48 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
         o.id,
         'listCustomers',
         search ? { path: `/customer/filter/${page}`, query: { searchQuery: search } } : { path: `/customer/index/${page}` },
-        paginationListOf(customerSchema),
+        answers.customerPage,
       );
       const nextCursor = page < list.pageTotal && list.recordList.length > 0 ? `${o.id}:${page + 1}` : orgs[index + 1] ? `${orgs[index + 1].id}:1` : null;
       return { items: list.recordList.map((c) => toCustomer(o.id, c)), nextCursor };
     },
 
     async listBookings(q) {
+      if (q.limit <= 0) return [];
       if (q.customerRef) {
         const at = locate(q.customerRef);
         if (!at || (q.organizationRef && q.organizationRef !== at.organization.id)) return [];
         const id = encodeURIComponent(at.id);
-        const records = await client.all(at.organization.id, 'listBookings', (p) => `/customer/${id}/appointment/index/${p}`, appointmentSchema);
+        const records = await client.all(at.organization.id, 'listBookings', (p) => `/customer/${id}/appointment/index/${p}`, answers.appointmentPage);
         const t = now();
         return finishBookingPage(
           records.map((a) => toBooking(at.organization.id, a, t)),
           q,
         );
       }
-      // Bounds: the later of startsAfter and the keyset position, else a fixed look-back; the
-      // upper bound is startsBefore, else a fixed horizon past the lower bound (or now).
+      // Lower bound: the later of startsAfter and the keyset position (all the page can hold starts
+      // there or later); without either, a fixed look-back, since no route tells where an
+      // organization's appointments begin (§3.4). Upper bound: startsBefore, else a fixed horizon
+      // past the later of the lower bound and now.
       const lowers = [q.startsAfter, q.after?.startsAt].filter((d): d is Date => !!d).map((d) => d.getTime());
       const fromMs = lowers.length ? Math.max(...lowers) : addMonths(now(), -P.bookingLookbackMonths);
       const toMs = q.startsBefore ? q.startsBefore.getTime() : addMonths(Math.max(fromMs, now()), P.bookingHorizonMonths);
-      const lists = await Promise.all(scopeOf(q.organizationRef).map((o) => bookingsByMonth(o, q, fromMs, toMs)));
-      return finishBookingPage(lists.flat(), q);
+      return bookingsByMonth(scopeOf(q.organizationRef), q, fromMs, toMs, lowers.length > 0);
     },
 
+    /** From the organization listing the connection already reads (§3.1); `show` only for one it lacks. */
     async getOrganizations(refs) {
+      const listed = new Map<string, OrganizationRecord>(
+        refs.some((r) => known.has(r)) ? (await organizationListing(ctx, client)).recordList.map((o) => [o.id, o]) : [],
+      );
       return mapLimit(refs, P.concurrency, async (r) => {
         if (!known.has(r)) return null;
-        const o = await nullIfNotFound(() => organizationShow(r));
+        const o = listed.get(r) ?? (await nullIfNotFound(() => organizationShow(r)));
         return o ? toOrganization(o) : null;
       });
     },
 
+    /** From each organization's template listing (one call per organization, cached); `show` only for one it lacks. */
     async getServices(refs) {
       return mapLimit(refs, P.concurrency, async (r) => {
         const at = locate(r);
@@ -229,7 +349,7 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
         const at = locate(r);
         if (!at) return null;
         const a = await nullIfNotFound(() =>
-          client.organization(at.organization.id, 'getBooking', { path: `/appointment/${encodeURIComponent(at.id)}/show` }, appointmentSchema),
+          client.organization(at.organization.id, 'getBooking', { path: `/appointment/${encodeURIComponent(at.id)}/show` }, answers.appointment),
         );
         return a ? toBooking(at.organization.id, a, now()) : null;
       });
@@ -252,12 +372,12 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
             ...(input.phone ? { mobile: input.phone } : {}),
           },
         },
-        customerSchema,
+        answers.customer,
       );
       await ctx.cache.invalidate(`customers:${o.id}`);
       // The answer is the short form (§3.3): read the full record for e-mail and phone.
       const full = await nullIfNotFound(() =>
-        client.organization(o.id, 'createCustomer', { path: `/customer/${encodeURIComponent(created.id)}/show` }, customerSchema),
+        client.organization(o.id, 'createCustomer', { path: `/customer/${encodeURIComponent(created.id)}/show` }, answers.customer),
       );
       return toCustomer(o.id, full ?? created);
     },
@@ -281,7 +401,7 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
           o.id,
           'createBooking',
           { path: `/bookingTemplate/${encodeURIComponent(service.id)}/bookingSlot/year/${y}/month/${m}/day/${d}/listDay` },
-          rangeListOf(bookingSlotSchema),
+          answers.bookingSlotRange,
         ),
       );
       if (!day) throw fail('createBooking', 'bookingtime does not know this service (booking template)');
@@ -296,7 +416,7 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
         o.id,
         'createBooking',
         { path: '/appointment/add', method: 'POST', write: true, json: { bookingSlotId: slot.id, customerId: customer.id } },
-        appointmentSchema,
+        answers.appointment,
       );
       return toBooking(o.id, a, now());
     },
@@ -309,7 +429,7 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
         at.organization.id,
         'cancelBooking',
         { path: `/appointment/${encodeURIComponent(at.id)}/cancel`, method: 'PUT', write: true },
-        appointmentSchema,
+        answers.appointment,
       );
       return toBooking(at.organization.id, a, now());
     },
@@ -328,7 +448,7 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
           at.organization.id,
           'availability',
           { path: `/bookingTemplate/${encodeURIComponent(at.id)}/bookingSlot/year/${y}/month/${m}/listMonth` },
-          rangeListOf(bookingSlotSchema),
+          answers.bookingSlotRange,
         ),
       );
       return lists

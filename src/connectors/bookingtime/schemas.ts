@@ -28,8 +28,11 @@ export const messageSchema = z.looseObject({
   text: z.string().nullish(),
 });
 
-/** Every answer: `{"messageList":[…],"content":…}` (§3, documented). */
-export const envelopeOf = <T extends z.ZodType>(content: T) => z.looseObject({ messageList: z.array(messageSchema).default([]), content });
+/**
+ * Every answer: `{"messageList":[…],"content":…}` (§3, documented). Used only below, at module
+ * level: each answer schema is built once, when this module loads, never per call.
+ */
+const envelopeOf = <T extends z.ZodType>(content: T) => z.looseObject({ messageList: z.array(messageSchema).default([]), content });
 
 export const errorEnvelopeSchema = z.looseObject({ messageList: z.array(messageSchema) });
 
@@ -83,16 +86,43 @@ export const bookingSlotSchema = z.looseObject({
 });
 
 /** `LIST` (unpaged). */
-export const listOf = <T extends z.ZodType>(record: T) => z.looseObject({ recordList: z.array(record) });
+const listOf = <T extends z.ZodType>(record: T) => z.looseObject({ recordList: z.array(record) });
 
 /** `PAGINATION_LIST`; `page` starts at 1, a page past the end is empty (§3). */
-export const paginationListOf = <T extends z.ZodType>(record: T) => z.looseObject({ pageCurrent: count, pageTotal: count, recordList: z.array(record) });
+const paginationListOf = <T extends z.ZodType>(record: T) => z.looseObject({ pageCurrent: count, pageTotal: count, recordList: z.array(record) });
 
-/** `RANGE_LIST` of a calendar range in the organization's time zone. */
-export const rangeListOf = <T extends z.ZodType>(record: T) => z.looseObject({ timeZone: z.string().nullish(), list: z.array(record) });
+/** `RANGE_LIST` of a calendar range in the organization's time zone; `rangeEnd` is its last second (§3). */
+const rangeListOf = <T extends z.ZodType>(record: T) =>
+  z.looseObject({ rangeEnd: z.string().nullish(), timeZone: z.string().nullish(), list: z.array(record) });
+
+/**
+ * Whole answers (envelope and content), one per route shape the connector reads; the client parses
+ * a response with one of these and hands back its `content`.
+ */
+export const answers = {
+  organization: envelopeOf(organizationSchema),
+  organizationList: envelopeOf(listOf(organizationSchema)),
+  bookingTemplate: envelopeOf(bookingTemplateSchema),
+  bookingTemplateList: envelopeOf(listOf(bookingTemplateSchema)),
+  customer: envelopeOf(customerSchema),
+  customerPage: envelopeOf(paginationListOf(customerSchema)),
+  appointment: envelopeOf(appointmentSchema),
+  appointmentPage: envelopeOf(paginationListOf(appointmentSchema)),
+  appointmentRange: envelopeOf(rangeListOf(appointmentSchema)),
+  bookingSlotRange: envelopeOf(rangeListOf(bookingSlotSchema)),
+};
+
+/** An answer schema of `answers`: an envelope whose `content` the client returns. */
+export type Answer = z.ZodType<{ content: unknown }>;
+/** What the client returns for an answer schema: its parsed `content`. */
+export type ContentOf<A extends Answer> = z.infer<A>['content'];
+/** An answer schema of a `PAGINATION_LIST` of `R` records. */
+export type PageAnswer<R> = z.ZodType<{ content: { pageTotal: number; recordList: R[] } }>;
 
 export type OrganizationRecord = z.infer<typeof organizationSchema>;
 export type BookingTemplateRecord = z.infer<typeof bookingTemplateSchema>;
 export type CustomerRecord = z.infer<typeof customerSchema>;
 export type AppointmentRecord = z.infer<typeof appointmentSchema>;
 export type BookingSlotRecord = z.infer<typeof bookingSlotSchema>;
+/** One month (or other calendar range) of an organization's appointments (§3.4). */
+export type AppointmentRange = ContentOf<typeof answers.appointmentRange>;
