@@ -23,6 +23,17 @@ export interface ConnectionPage<T> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+/**
+ * Scoped models by the record they were made from. A record object belongs to one connection (the
+ * response cache hands the same objects to every request), so its model is made once and shared.
+ */
+const scoped = new WeakMap<object, object>();
+
+/** The model of `record` from connection `s` (shared: callers must not mutate it). */
 export function scope<T extends object, N extends string>(record: T, s: Scoped, typename: N): T & Scoped & { __typename: N } {
-  return { ...record, provider: s.provider, connectionId: s.connectionId, __typename: typename };
+  const hit = scoped.get(record) as (T & Scoped & { __typename: N }) | undefined;
+  if (hit && hit.__typename === typename && hit.connectionId === s.connectionId) return hit;
+  const model = { ...record, provider: s.provider, connectionId: s.connectionId, __typename: typename };
+  scoped.set(record, model);
+  return model;
 }

@@ -38,6 +38,18 @@ export interface ListArgs {
   organization?: OrganizationModel;
 }
 
+/** Cursors by booking model (models are shared between requests, see `scope`): encoded once each. */
+const bookingCursors = new WeakMap<BookingModel, string>();
+
+function bookingCursorOf(node: BookingModel): string {
+  let cursor = bookingCursors.get(node);
+  if (cursor === undefined) {
+    cursor = encodeBookingCursor({ startsAt: node.startsAt.getTime(), connectionId: node.connectionId, ref: node.ref });
+    bookingCursors.set(node, cursor);
+  }
+  return cursor;
+}
+
 /** Largest page a connector is asked for while walking services and customers. */
 const LIST_PAGE_LIMIT = 100;
 
@@ -111,7 +123,7 @@ export class Reads {
     const merged = lists.flat().sort(compareMerged);
     const page = merged.slice(0, args.first);
     const edges = page.map((node) => ({
-      cursor: encodeBookingCursor({ startsAt: node.startsAt.getTime(), connectionId: node.connectionId, ref: node.ref }),
+      cursor: bookingCursorOf(node),
       node,
     }));
     return { edges, pageInfo: { hasNextPage: merged.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLError, GraphQLFormattedError, GraphQLResolveInfo } from 'graphql';
 import type { Server } from 'node:http';
@@ -153,6 +154,8 @@ export function createApollo(services: Services, httpServer: Server): ApolloServ
     formatError: (formatted, error) => formatError(formatted, error, (err) => services.log.error({ err }, 'unexpected error in a resolver')),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No HTTP cache hints are served; without this plugin Apollo does not wrap every resolver.
+      ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart() {
           return {
