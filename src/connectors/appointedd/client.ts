@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { expectOk, type HttpClient, parseBody } from '../http.js';
-import { collectPages } from '../paging.js';
+import { collectPages, type PlatformPage } from '../paging.js';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
 import { appointeddProvider as P } from './provider.js';
-import { documentOf, errorDocumentSchema } from './schemas.js';
+import { countDocumentSchema, documentOf, errorDocumentSchema, listDocumentOf } from './schemas.js';
 
 const MEDIA = 'application/vnd.api+json';
 
@@ -17,6 +17,11 @@ export function describeError(text: string): string | null {
       .filter(Boolean)
       .join('; ') || null
   );
+}
+
+/** One page of a collection (§3): `next` is the next page's `page[start]` id, `total` the platform's `meta.total`. */
+export interface CollectionPage<T> extends PlatformPage<T, string> {
+  total: number | null;
 }
 
 /** HTTP calls of the Appointedd JSON API v2 with the connection's token (contract §3). */
@@ -34,12 +39,9 @@ export class AppointeddClient {
     return u.toString();
   }
 
-  /** GETs one document and parses its `data` with `resource`. */
-  async get<T extends z.ZodType>(operation: string, path: string, query: Record<string, string | undefined>, resource: T) {
-    return this.getUrl(operation, this.url(path, query), resource);
-  }
-
-  private async getUrl<T extends z.ZodType>(operation: string, url: string, resource: T) {
+  /** GETs one document and parses it with `schema` (a memoized document schema, see `schemas.ts`). */
+  private async getDocument<S extends z.ZodType>(operation: string, path: string, query: Record<string, string | undefined>, schema: S): Promise<z.infer<S>> {
+    const url = this.url(path, query);
     const res = await this.tokens.use('default', this.strategy, async (t) =>
       expectOk(await this.http.send({ operation, url, headers: { authorization: `Bearer ${t.accessToken}`, accept: MEDIA } }), {
         provider: P.key,
@@ -47,12 +49,23 @@ export class AppointeddClient {
         describe: describeError,
       }),
     );
-    return parseBody(res, documentOf(resource), P.key, operation);
+    return parseBody(res, schema, P.key, operation);
+  }
+
+  /** GETs one resource document and parses its `data` with `resource`. */
+  async get<T extends z.ZodType>(operation: string, path: string, query: Record<string, string | undefined>, resource: T) {
+    return this.getDocument(operation, path, query, documentOf(resource));
+  }
+
+  /** GETs an unpaged list document (`/availability/slots`) and parses each item with `resource`. */
+  async getList<T extends z.ZodType>(operation: string, path: string, query: Record<string, string | undefined>, resource: T): Promise<Array<z.infer<T>>> {
+    return (await this.getDocument(operation, path, query, listDocumentOf(resource))).data as Array<z.infer<T>>;
   }
 
   /**
    * One page of a collection: `cursor` is the `page[start]` id of the page (null = first page).
-   * Returns the items and the next page's `page[start]` (null at the end).
+   * Returns the items, the next page's `page[start]` (null at the end) and `meta.total`, the number
+   * of matches over all pages (null when the platform left it out).
    */
   async page<T extends z.ZodType>(
     operation: string,
@@ -61,17 +74,37 @@ export class AppointeddClient {
     resource: T,
     cursor: string | null,
     limit: number,
-  ): Promise<{ items: Array<z.infer<T>>; next: string | null }> {
-    const doc = await this.get(operation, path, { ...query, 'page[limit]': String(limit), 'page[start]': cursor ?? undefined }, z.array(resource));
+  ): Promise<CollectionPage<z.infer<T>>> {
+    const doc = await this.getDocument(
+      operation,
+      path,
+      { ...query, 'page[limit]': String(limit), 'page[start]': cursor ?? undefined },
+      listDocumentOf(resource),
+    );
     const nextUrl = doc.links?.next;
     const start = nextUrl ? new URL(nextUrl).searchParams.get('page[start]') : null;
     // A next link without a `page[start]` (or an empty one) names no next page.
-    return { items: doc.data as Array<z.infer<T>>, next: start || null };
+    return { items: doc.data as Array<z.infer<T>>, next: start || null, total: doc.meta?.total ?? null };
   }
 
-  /** Every item of a collection, following `links.next` to the end (`collectPages`). */
-  async all<T extends z.ZodType>(operation: string, path: string, query: Record<string, string | undefined>, resource: T): Promise<Array<z.infer<T>>> {
-    return collectPages(P.key, operation, (cursor: string | null) => this.page(operation, path, query, resource, cursor, P.pageLimit));
+  /**
+   * Every item of a collection, following `links.next` to the end (`collectPages`), `P.pageLimit` at
+   * a time; from the page `from` names (a `page[start]` id) when given, else from the first.
+   */
+  async all<T extends z.ZodType>(
+    operation: string,
+    path: string,
+    query: Record<string, string | undefined>,
+    resource: T,
+    from: string | null = null,
+  ): Promise<Array<z.infer<T>>> {
+    return collectPages(P.key, operation, (cursor: string | null) => this.page(operation, path, query, resource, cursor ?? from, P.pageLimit));
+  }
+
+  /** How many items a collection query matches (`meta.total` of a one-item page); null when the platform does not say. */
+  async count(operation: string, path: string, query: Record<string, string | undefined>): Promise<number | null> {
+    const doc = await this.getDocument(operation, path, { ...query, 'page[limit]': '1' }, countDocumentSchema);
+    return doc.meta?.total ?? null;
   }
 
   /** POSTs a JSON:API document (a write: 400/409/422 become BAD_USER_INPUT). */

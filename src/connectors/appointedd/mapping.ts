@@ -51,6 +51,18 @@ export function bookingStatus(status: string, participantStatus: string | null |
   return endMs <= nowMs ? BookingStatus.COMPLETED : BookingStatus.CONFIRMED;
 }
 
+/**
+ * The platform statuses (`filter[status]`, §3.4) that hold every booking of `statuses`: CONFIRMED,
+ * COMPLETED and NO_SHOW are all `confirmed` (told apart by participant and time). Undefined = no
+ * restriction; never empty for a non-empty `statuses`.
+ */
+export function nativeStatuses(statuses: readonly BookingStatus[] | undefined): string[] | undefined {
+  if (!statuses?.length) return undefined;
+  const out = new Set<string>();
+  for (const s of statuses) out.add(s === BookingStatus.CANCELED ? 'cancelled' : s === BookingStatus.PENDING ? 'pending' : 'confirmed');
+  return [...out].sort();
+}
+
 export function toBooking(b: BookingResource, nowMs: number): UnifiedBooking {
   const a = b.attributes;
   const startsAt = new Date(a.start);

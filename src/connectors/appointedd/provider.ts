@@ -27,8 +27,16 @@ export const appointeddProvider = {
   referenceTtlMs: 300_000,
   /** Customer listings used to batch customer look-ups are cached this long. */
   customerTtlMs: 30_000,
-  /** A batch of at least this many customers reads the (cached) customer listing instead of one look-up each. */
-  customerListingMinRefs: 3,
+  /**
+   * A batch of at least this many customers reads the (cached) customer listing instead of one
+   * look-up each: at most one call (or one listing) per batch.
+   */
+  customerListingMinRefs: 2,
+  /**
+   * Calls (one-item counts, window pages) `listBookings` may spend narrowing a listing that would take
+   * more than two more pages to a window of starts, before it reads everything instead.
+   */
+  bookingWindowCalls: 8,
   webhooks: {
     mode: WebhookMode.POLLING,
     events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],

@@ -65,13 +65,46 @@ export const slotSchema = z.looseObject({
   relationships: z.looseObject({ service: relOne('services') }).optional(),
 });
 
-/** A JSON:API document with one resource or a list, plus paging links. */
-export const documentOf = <T extends z.ZodType>(resource: T) =>
+const buildDocument = <T extends z.ZodType>(data: T) =>
   z.looseObject({
-    data: resource,
+    data,
     links: z.looseObject({ next: z.string().nullish() }).optional(),
     meta: z.looseObject({ total: z.number().optional() }).optional(),
   });
+
+/** A JSON:API document whose primary data is `T`, plus paging links and `meta.total` (§3). */
+export type DocumentSchema<T extends z.ZodType> = ReturnType<typeof buildDocument<T>>;
+
+const singleDocuments = new WeakMap<z.ZodType, z.ZodType>();
+const listDocuments = new WeakMap<z.ZodType, z.ZodType>();
+
+function memoized<S extends z.ZodType>(built: WeakMap<z.ZodType, z.ZodType>, resource: z.ZodType, build: () => S): S {
+  let schema = built.get(resource) as S | undefined;
+  if (!schema) {
+    schema = build();
+    built.set(resource, schema);
+  }
+  return schema;
+}
+
+/**
+ * The document schema of one `resource`, built once per resource schema and reused: building a zod
+ * schema costs far more than parsing with a built one, so no request path builds its own.
+ */
+export function documentOf<T extends z.ZodType>(resource: T): DocumentSchema<T> {
+  return memoized(singleDocuments, resource, () => buildDocument(resource));
+}
+
+/** The document schema of a list of `resource` (a collection page), built once per resource schema. */
+export function listDocumentOf<T extends z.ZodType>(resource: T): DocumentSchema<z.ZodArray<T>> {
+  return memoized(listDocuments, resource, () => buildDocument(z.array(resource)));
+}
+
+/** A collection page read only for its `meta.total` (`page[limit]=1`): the item is not looked at. */
+export const countDocumentSchema = z.looseObject({
+  data: z.array(z.unknown()),
+  meta: z.looseObject({ total: z.number().int().nonnegative().optional() }).optional(),
+});
 
 export const tokenAnswerSchema = z.object({
   access_token: z.string().min(1),

@@ -95,6 +95,16 @@ export function nativeStatuses(statuses: readonly BookingStatus[] | undefined): 
   return [...out];
 }
 
+/**
+ * Whether filtering on the one native `status` leaves nothing for the connector to drop: every
+ * unified status it maps to is among `statuses` (`confirmed` is CONFIRMED or COMPLETED by its end).
+ */
+export function statusExactly(status: string, statuses: readonly BookingStatus[]): boolean {
+  const unified =
+    status === 'confirmed' ? [BookingStatus.CONFIRMED, BookingStatus.COMPLETED] : status === 'pending' ? [BookingStatus.PENDING] : [BookingStatus.CANCELED];
+  return unified.every((s) => statuses.includes(s));
+}
+
 /** The e-mail of the first invitee (detail `invitees[]`, else list `attendees[]`), lower-cased, or null. */
 export function firstInviteeEmail(b: BookingRecord): string | null {
   const email = (b.invitees?.[0] ?? b.attendees?.[0])?.email?.trim();

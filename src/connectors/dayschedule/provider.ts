@@ -34,12 +34,17 @@ export const dayscheduleProvider = {
   /** Contact listings and e-mail look-ups used to link bookings to customers are cached this long. */
   customerTtlMs: 30_000,
   /**
-   * Up to this many contacts are fetched one by one (by id or e-mail); more → one (cached) listing,
-   * read again when the cached one lacks more than this many of them.
+   * Up to this many contacts missing from the cached listing are looked up one by one (by e-mail, to
+   * link bookings); more → the listing is read again.
    */
   lookupsPerListing: 3,
   /** …unless the cached listing is younger than this (then the contacts really do not exist). */
   listingMinAgeMs: 2_000,
+  /**
+   * A batch of at least this many customers reads the (cached) contact listing instead of one
+   * look-up each: at most one call (or one listing) per batch.
+   */
+  customerListingMinRefs: 2,
   webhooks: {
     /** App triggers, one per type (§4); subscription management comes later. */
     mode: WebhookMode.NATIVE,

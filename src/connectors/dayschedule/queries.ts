@@ -4,7 +4,18 @@ import type { Connector, ConnectorContext, UnifiedBooking, UnifiedCustomer, Unif
 import { byStartThenRef, isAfter, mapLimit, nullIfNotFound } from '../util.js';
 import type { DayScheduleCredentials } from './auth.js';
 import type { DayScheduleClient } from './client.js';
-import { durationInMinutes, firstInviteeEmail, joinName, nativeStatuses, toBooking, toCustomer, toOrganization, toService, toTimeSlots } from './mapping.js';
+import {
+  durationInMinutes,
+  firstInviteeEmail,
+  joinName,
+  nativeStatuses,
+  statusExactly,
+  toBooking,
+  toCustomer,
+  toOrganization,
+  toService,
+  toTimeSlots,
+} from './mapping.js';
 import { dayscheduleProvider as P } from './provider.js';
 import {
   availabilitySchema,
@@ -75,11 +86,25 @@ interface BookingMatch {
 /**
  * True when later pages of a listing in start order cannot change the first `limit` of `matches`:
  * the `limit`-th match starts before `lastStart`, the latest start read so far (so bookings tied with
- * it on start, which may sort before it by ref, have all been read). Pure.
+ * it on start, which may sort before it by ref, have all been read), or `lastStart` has reached
+ * `beforeMs` (the exclusive upper bound: nothing later can match). Pure.
  */
-function matchesSettled(matches: readonly BookingMatch[], lastStart: number, limit: number): boolean {
+function matchesSettled(matches: readonly BookingMatch[], lastStart: number, limit: number, beforeMs = Number.POSITIVE_INFINITY): boolean {
+  if (lastStart >= beforeMs) return true;
   if (matches.length < limit) return false;
   return lastStart > [...matches].sort(byStartThenRef)[limit - 1].startsAt.getTime();
+}
+
+/**
+ * How many bookings the first page of a listing asks for (pure), at most `P.pageLimit`: `limit` and
+ * one more (whose later start shows the page is settled) when the platform filters exactly; as many
+ * again when the lower bound was widened to its whole UTC day (that day's earlier bookings come first
+ * and are dropped); a full page when a filter only the connector applies (the customer's e-mail, a
+ * status the platform cannot tell apart) may drop any number. Later pages take `P.pageLimit`.
+ */
+export function firstBookingPageSize(limit: number, opts: { dayWidened: boolean; filteredHere: boolean }): number {
+  if (opts.filteredHere) return P.pageLimit;
+  return Math.min(P.pageLimit, limit + 1 + (opts.dayWidened ? limit : 0));
 }
 
 /**
@@ -194,9 +219,10 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient): DaySche
     /**
      * Bookings in (startsAt, ref) order after `q.after`. The platform filters by whole UTC days
      * (`start`, `end`) and sorts by `start_at`: ask for the widened day range, then filter exactly
-     * here. Pages are read until `limit` matches are certain: a later page can only hold later
-     * starts, so reading stops once a page ends past the `limit`-th match (ties included). Should
-     * a page ever come out of order, everything is read instead.
+     * here. The first page is only as large as the answer needs (`firstBookingPageSize`), later ones
+     * full; pages are read until `limit` matches are certain: a later page can only hold later
+     * starts, so reading stops once a page ends past the `limit`-th match (ties included) or past
+     * `startsBefore`. Should a page ever come out of order, everything is read instead.
      */
     async listBookings(q) {
       if (!ours(q.organizationRef)) return [];
@@ -218,11 +244,16 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient): DaySche
       if (q.limit <= 0) return [];
 
       const at = now();
+      const firstSize = firstBookingPageSize(q.limit, {
+        dayWidened: query.start !== undefined,
+        filteredHere: email !== null || (!!wanted && !(wanted.length === 1 && statusExactly(wanted[0], q.statuses ?? []))),
+      });
+      const beforeMs = q.startsBefore?.getTime();
       const soFar: BookingMatch[] = []; // every match read so far, for the stop rule
       let inOrder = true;
       let lastStart = -Infinity;
       const matches = await collectPages(P.key, 'listBookings', async (offset: number | null) => {
-        const page = await client.page('listBookings', '/bookings', query, bookingSchema, offset ?? 0, P.pageLimit);
+        const page = await client.page('listBookings', '/bookings', query, bookingSchema, offset ?? 0, offset === null ? firstSize : P.pageLimit);
         const found: BookingMatch[] = [];
         for (const record of page.items) {
           const b = toBooking(record, at, null);
@@ -237,7 +268,7 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient): DaySche
           found.push({ record, startsAt: b.startsAt, ref: b.ref });
         }
         soFar.push(...found);
-        return { items: found, next: inOrder && matchesSettled(soFar, lastStart, q.limit) ? null : page.next };
+        return { items: found, next: inOrder && matchesSettled(soFar, lastStart, q.limit, beforeMs) ? null : page.next };
       });
       const page = matches.sort(byStartThenRef).slice(0, q.limit);
       return linked(page.map((m) => m.record));
@@ -256,9 +287,9 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient): DaySche
     },
 
     async getCustomers(refs) {
-      // No batch-by-id call exists: for several refs one cached listing beats N look-ups.
+      // No batch-by-id call exists: for several refs one (cached) listing beats a look-up each.
       const byId = new Map<string, ContactRecord>();
-      if (refs.length > P.lookupsPerListing) {
+      if (refs.length >= P.customerListingMinRefs) {
         const listed = await contactsCovering((items) => {
           const ids = new Set(items.map((c) => c.contact_id));
           return refs.filter((r) => !ids.has(r)).length;

@@ -10,8 +10,7 @@ export const tokenAnswerSchema = z.object({
   expires_in: z.number().int().positive(),
 });
 
-/** §3 list envelope; an empty page is a 404 instead (handled by the client). */
-export const listOf = <T extends z.ZodType>(item: T) =>
+const buildListOf = <T extends z.ZodType>(item: T) =>
   z.looseObject({
     offset: z.number().int().nonnegative(),
     limit: z.number().int().positive(),
@@ -19,6 +18,25 @@ export const listOf = <T extends z.ZodType>(item: T) =>
     returned: z.number().int().nonnegative(),
     result: z.array(item),
   });
+
+/** The §3 list envelope of `T` items. */
+export type ListSchema<T extends z.ZodType> = ReturnType<typeof buildListOf<T>>;
+
+const lists = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * §3 list envelope of `item`s (an empty page is a 404 instead, handled by the client), built once per
+ * item schema and reused: building a zod schema costs far more than parsing with a built one, so no
+ * request path builds its own.
+ */
+export function listOf<T extends z.ZodType>(item: T): ListSchema<T> {
+  let schema = lists.get(item) as ListSchema<T> | undefined;
+  if (!schema) {
+    schema = buildListOf(item);
+    lists.set(item, schema);
+  }
+  return schema;
+}
 
 const duration = z.looseObject({ type: z.string(), value: z.number() });
 

@@ -132,8 +132,9 @@ export class OnSchedClient {
   }
 
   /**
-   * Every item of a list, page by page (100 each). `enough` is asked after each page but the last
-   * with everything so far; returning true stops early.
+   * Every item of a list, page by page: the first `firstLimit` items (default and at most
+   * `P.pageLimit`), then `P.pageLimit` at a time. `enough` is asked after each page but the last with
+   * everything so far; returning true stops early.
    */
   async all<T extends z.ZodType>(
     company: CompanyScope,
@@ -142,10 +143,11 @@ export class OnSchedClient {
     query: Query,
     item: T,
     enough?: (items: Array<z.infer<T>>) => boolean,
+    firstLimit: number = P.pageLimit,
   ): Promise<Array<z.infer<T>>> {
     const seen: Array<z.infer<T>> = [];
     return collectPages(P.key, operation, async (offset: number | null) => {
-      const page = await this.page(company, operation, path, query, item, offset ?? 0, P.pageLimit);
+      const page = await this.page(company, operation, path, query, item, offset ?? 0, offset === null ? firstLimit : P.pageLimit);
       seen.push(...page.items);
       return { items: page.items, next: page.next !== null && enough?.(seen) ? null : page.next };
     });

@@ -101,6 +101,16 @@ export function platformStatusFilter(statuses: readonly string[] | undefined): s
   return codes.size === 1 && !codes.has('?') ? [...codes][0] : undefined;
 }
 
+/**
+ * Whether the one status code `platformStatusFilter` picks for `statuses` leaves nothing for the
+ * connector to drop: `BK` is CONFIRMED or COMPLETED (by its end), so it is exact only with both.
+ */
+export function statusFilterExact(statuses: readonly string[]): boolean {
+  const code = platformStatusFilter(statuses);
+  if (!code) return false;
+  return code !== 'BK' || (statuses.includes(BookingStatus.CONFIRMED) && statuses.includes(BookingStatus.COMPLETED));
+}
+
 const dateOrNull = (s: string | null | undefined): Date | null => {
   if (!s) return null;
   const d = new Date(s);

@@ -30,8 +30,11 @@ export const onschedProvider = {
   availabilityMaxDays: 31,
   /** Parallel calls per connection when fetching per company, per id or per availability window. */
   concurrency: 4,
-  /** A batch of at least this many customers of one company reads its (cached) listing instead of one look-up each. */
-  customerListingMinRefs: 3,
+  /**
+   * A batch of at least this many customers of one company reads its (cached) listing instead of one
+   * look-up each: at most one call (or one listing) per company per batch.
+   */
+  customerListingMinRefs: 2,
   /** Reference data (companies, locations, services) is cached this long. */
   referenceTtlMs: 300_000,
   /** Customer listings used to batch customer look-ups are cached this long. */

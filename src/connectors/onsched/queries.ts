@@ -8,6 +8,7 @@ import {
   localDateBounds,
   parseScopedRef,
   platformStatusFilter,
+  statusFilterExact,
   toBooking,
   toCustomer,
   toOnSchedDateTime,
@@ -79,7 +80,8 @@ function decodeCursor(cursor: string | null | undefined, scopes: CompanyScope[])
 /**
  * Whether the appointments fetched so far settle the first `query.limit` bookings (pure): only when
  * the platform has answered in start order so far (§3.4 says so, Assumed — checked here), and
- * enough matching bookings start strictly before the last one seen (later pages cannot precede them).
+ * enough matching bookings start strictly before the last one seen (later pages cannot precede them)
+ * or the last one seen starts at or after `query.startsBefore`.
  */
 export function settlesPage(fetched: Appointment[], companyId: string, query: BookingQuery, nowMs: number): boolean {
   let last = Number.NEGATIVE_INFINITY;
@@ -88,8 +90,26 @@ export function settlesPage(fetched: Appointment[], companyId: string, query: Bo
     if (t < last) return false;
     last = t;
   }
+  // Past the exclusive upper bound: no later appointment can match.
+  if (query.startsBefore && last >= query.startsBefore.getTime()) return true;
   const before = fetched.map((a) => toBooking(a, companyId, nowMs)).filter((b): b is UnifiedBooking => b !== null && b.startsAt.getTime() < last);
   return finishBookingPage(before, query).length >= query.limit;
+}
+
+/**
+ * How many appointments the first page of a company's listing asks for (pure), at most
+ * `P.pageLimit`. The page needs `query.limit` bookings and one more (whose later start shows the page
+ * is settled); without a status filter the platform also answers holds (`IN`) and reschedule
+ * placeholders (`RE`), which are no bookings, so it asks for twice that; and `query.limit` more when
+ * there is a lower bound (the local-date filter is widened by a day, so earlier appointments come
+ * first). A full page when the connector must filter statuses itself. Later pages take `P.pageLimit`.
+ */
+export function firstBookingPageSize(query: BookingQuery): number {
+  const statuses = query.statuses ?? [];
+  if (statuses.length > 0 && !statusFilterExact(statuses)) return P.pageLimit;
+  const wanted = (query.limit + 1) * (statuses.length > 0 ? 1 : 2);
+  const bounded = query.startsAfter !== undefined || query.after !== undefined;
+  return Math.min(P.pageLimit, wanted + (bounded ? query.limit : 0));
 }
 
 /**
@@ -202,7 +222,15 @@ export function onschedQueries(ctx: Ctx, client: OnSchedClient): OnSchedQueries 
       };
       const perCompany = await mapLimit(list, P.concurrency, async (s) => {
         const nowMs = now();
-        const raw = await client.all(s, 'listBookings', `${API}/appointments`, query, appointmentSchema, (so) => settlesPage(so, s.id, q, nowMs));
+        const raw = await client.all(
+          s,
+          'listBookings',
+          `${API}/appointments`,
+          query,
+          appointmentSchema,
+          (so) => settlesPage(so, s.id, q, nowMs),
+          firstBookingPageSize(q),
+        );
         return raw.map((a) => toBooking(a, s.id, nowMs)).filter((b): b is UnifiedBooking => b !== null);
       });
       return finishBookingPage(perCompany.flat(), q);
@@ -226,7 +254,7 @@ export function onschedQueries(ctx: Ctx, client: OnSchedClient): OnSchedQueries 
     },
 
     async getCustomers(refs) {
-      // No batch-by-id call: for several refs of one company, one cached listing beats N lookups.
+      // No batch-by-id call: for several refs of one company, one cached listing beats a look-up each.
       const perCompany = new Map<string, number>();
       for (const r of refs) {
         const id = parseScopedRef(r)?.companyId;

@@ -86,14 +86,31 @@ export const availabilitySchema = z.looseObject({
   availableTimes: z.array(availableTimeSchema).default([]),
 });
 
-/** A `*ListViewModel` page (§3 "Lists"). */
-export const listOf = <T extends z.ZodType>(item: T) =>
+const buildListOf = <T extends z.ZodType>(item: T) =>
   z.looseObject({
     hasMore: z.boolean().optional(),
     count: z.number().optional(),
     total: z.number().optional(),
     data: z.array(item),
   });
+
+/** A `*ListViewModel` page of `T` items. */
+export type ListSchema<T extends z.ZodType> = ReturnType<typeof buildListOf<T>>;
+
+const lists = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * A `*ListViewModel` page of `item`s (§3 "Lists"), built once per item schema and reused: building a
+ * zod schema costs far more than parsing with a built one, so no request path builds its own.
+ */
+export function listOf<T extends z.ZodType>(item: T): ListSchema<T> {
+  let schema = lists.get(item) as ListSchema<T> | undefined;
+  if (!schema) {
+    schema = buildListOf(item);
+    lists.set(item, schema);
+  }
+  return schema;
+}
 
 /** The V3 error envelope (§5). */
 export const errorEnvelopeSchema = z.looseObject({

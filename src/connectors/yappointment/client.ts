@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ProviderError } from '../errors.js';
 import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
 import { collectPages } from '../paging.js';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
 import { yappointmentProvider as P } from './provider.js';
-import { envelopeOf, errorEnvelopeSchema } from './schemas.js';
+import { envelopeOf, errorEnvelopeSchema, listEnvelopeOf } from './schemas.js';
 
 /** The platform's own words from a v1 error envelope (§5): `CODE: message`. */
 export function describeError(text: string): string | null {
@@ -89,10 +89,10 @@ export class YAppointmentClient {
     return parseBody(res, envelopeOf(schema), P.key, operation).data as z.infer<T>;
   }
 
-  /** A read that is a POST with a JSON body but no list paging (`/slots`). */
-  async query<T extends z.ZodType>(operation: string, path: string, body: unknown, schema: T): Promise<z.infer<T>> {
+  /** A read that is a POST with a JSON body and answers a list without paging (`/slots`); each item parsed with `item`. */
+  async queryList<T extends z.ZodType>(operation: string, path: string, body: unknown, item: T): Promise<Array<z.infer<T>>> {
     const res = await this.send(operation, 'POST', path, body, false);
-    return parseBody(res, envelopeOf(schema), P.key, operation).data as z.infer<T>;
+    return parseBody(res, listEnvelopeOf(item), P.key, operation).data as Array<z.infer<T>>;
   }
 
   /** One page (1-based) of a list POST with a `filter` body (§3 "Lists"). */
@@ -105,7 +105,7 @@ export class YAppointmentClient {
     item: T,
   ): Promise<ListPage<z.infer<T>>> {
     const res = await this.send(operation, 'POST', path, { filter, page, limit: Math.min(limit, P.pageLimit) }, false);
-    const doc = parseBody(res, envelopeOf(z.array(item)), P.key, operation);
+    const doc = parseBody(res, listEnvelopeOf(item), P.key, operation);
     return { items: doc.data as Array<z.infer<T>>, hasMore: doc.meta?.pagination?.hasMore ?? false };
   }
 

@@ -47,8 +47,11 @@ export const yappointmentProvider = {
   referenceTtlMs: 300_000,
   /** Customer listings used to batch customer look-ups are cached this long. */
   customerTtlMs: 30_000,
-  /** A batch of at least this many customers reads the (cached) customer listing instead of one look-up each. */
-  customerListingMinRefs: 3,
+  /**
+   * A batch of at least this many customers reads the (cached) customer listing instead of one
+   * look-up each: at most one call (or one listing) per batch.
+   */
+  customerListingMinRefs: 2,
   /** Webhooks are registered only in the web app (§4): the gateway polls with `updatedSince`. */
   webhooks: {
     mode: WebhookMode.POLLING,

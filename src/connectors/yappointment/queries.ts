@@ -66,6 +66,16 @@ export function pageSettled(kept: readonly UnifiedBooking[], lastFetched: Unifie
 }
 
 /**
+ * How many bookings each page of a listing asks for (pure), at most `P.pageLimit`: the platform
+ * filters exactly (`bookingFilter`) and sorts like the connector, so `query.limit` and one more (whose
+ * later start shows the page is settled), plus one for the keyset position itself, which `from`
+ * includes. Every page of one listing has the same size (pages are numbered, §3 "Lists").
+ */
+export function bookingPageSize(query: BookingQuery): number {
+  return Math.min(P.pageLimit, query.limit + 1 + (query.after ? 1 : 0));
+}
+
+/**
  * The queries of one connection over `client`; one connection is one company
  * (`ctx.settings.companyId`). Cached in `ctx.cache`: the company and services for
  * `P.referenceTtlMs`, the customer listing (batch customer gets) for `P.customerTtlMs`; creating a
@@ -104,7 +114,7 @@ export function yappointmentQueries(ctx: Ctx, client: YAppointmentClient): YAppo
       if (!filter || q.limit <= 0) return [];
       // The platform sorts by start then id, the connector's own order: page until the page is settled.
       const kept: UnifiedBooking[] = []; // every booking kept so far, for the stop rule
-      const limit = Math.min(P.pageLimit, Math.max(q.limit, 20));
+      const limit = bookingPageSize(q);
       const passing = await collectPages(P.key, 'listBookings', async (cursor: number | null) => {
         const page = cursor ?? 1;
         const p = await client.page('listBookings', '/bookings', filter, page, limit, bookingSchema);
@@ -134,7 +144,7 @@ export function yappointmentQueries(ctx: Ctx, client: YAppointmentClient): YAppo
     },
 
     async getCustomers(refs) {
-      // No batch-by-id filter exists: for several refs one cached listing beats N lookups.
+      // No batch-by-id filter exists: for several refs one cached listing beats a look-up each.
       const byId = refs.length >= P.customerListingMinRefs ? new Map((await customers()).map((c) => [c.id, c])) : new Map();
       return mapLimit(refs, P.concurrency, async (r) => {
         const hit = byId.get(r);
@@ -189,7 +199,7 @@ export function yappointmentQueries(ctx: Ctx, client: YAppointmentClient): YAppo
       for (let start = from.getTime(); start < to.getTime(); start += P.availabilityMaxDays * DAY_MS) {
         const end = Math.min(to.getTime(), start + P.availabilityMaxDays * DAY_MS);
         const body = { serviceId: serviceRef, from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-        slots.push(...(await client.query('availability', '/slots', body, slotSchema.array())));
+        slots.push(...(await client.queryList('availability', '/slots', body, slotSchema)));
       }
       return toTimeSlots(slots, serviceRef);
     },
