@@ -53,3 +53,16 @@ export function finishBookingPage<B extends { startsAt: Date; ref: string; statu
     .sort(byStartThenRef)
     .slice(0, query.limit);
 }
+
+/**
+ * A value built from `from` (a schema built from an item schema), once per `from`: building a zod
+ * schema costs far more than parsing with a built one, so no request path builds its own.
+ */
+export function builtOnce<S>(built: WeakMap<object, unknown>, from: object, build: () => S): S {
+  let value = built.get(from) as S | undefined;
+  if (value === undefined) {
+    value = build();
+    built.set(from, value);
+  }
+  return value;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { builtOnce } from '../util.js';
 
 /** zod schemas of Appointedd's JSON:API payloads (contract §3); unknown fields pass through. */
 
@@ -78,26 +79,17 @@ export type DocumentSchema<T extends z.ZodType> = ReturnType<typeof buildDocumen
 const singleDocuments = new WeakMap<z.ZodType, z.ZodType>();
 const listDocuments = new WeakMap<z.ZodType, z.ZodType>();
 
-function memoized<S extends z.ZodType>(built: WeakMap<z.ZodType, z.ZodType>, resource: z.ZodType, build: () => S): S {
-  let schema = built.get(resource) as S | undefined;
-  if (!schema) {
-    schema = build();
-    built.set(resource, schema);
-  }
-  return schema;
-}
-
 /**
  * The document schema of one `resource`, built once per resource schema and reused: building a zod
  * schema costs far more than parsing with a built one, so no request path builds its own.
  */
 export function documentOf<T extends z.ZodType>(resource: T): DocumentSchema<T> {
-  return memoized(singleDocuments, resource, () => buildDocument(resource));
+  return builtOnce(singleDocuments, resource, () => buildDocument(resource));
 }
 
 /** The document schema of a list of `resource` (a collection page), built once per resource schema. */
 export function listDocumentOf<T extends z.ZodType>(resource: T): DocumentSchema<z.ZodArray<T>> {
-  return memoized(listDocuments, resource, () => buildDocument(z.array(resource)));
+  return builtOnce(listDocuments, resource, () => buildDocument(z.array(resource)));
 }
 
 /** A collection page read only for its `meta.total` (`page[limit]=1`): the item is not looked at. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { builtOnce } from '../util.js';
 
 /** zod schemas of DaySchedule's JSON payloads (contract §2–§3); unknown fields pass through. */
 
@@ -30,12 +31,7 @@ const lists = new WeakMap<z.ZodType, z.ZodType>();
  * request path builds its own.
  */
 export function listOf<T extends z.ZodType>(item: T): ListSchema<T> {
-  let schema = lists.get(item) as ListSchema<T> | undefined;
-  if (!schema) {
-    schema = buildListOf(item);
-    lists.set(item, schema);
-  }
-  return schema;
+  return builtOnce(lists, item, () => buildListOf(item));
 }
 
 const duration = z.looseObject({ type: z.string(), value: z.number() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { builtOnce } from '../util.js';
 
 /** zod schemas of OnSched's payloads (contract §2–§5, V1 view models); unknown fields pass through. */
 
@@ -104,12 +105,7 @@ const lists = new WeakMap<z.ZodType, z.ZodType>();
  * zod schema costs far more than parsing with a built one, so no request path builds its own.
  */
 export function listOf<T extends z.ZodType>(item: T): ListSchema<T> {
-  let schema = lists.get(item) as ListSchema<T> | undefined;
-  if (!schema) {
-    schema = buildListOf(item);
-    lists.set(item, schema);
-  }
-  return schema;
+  return builtOnce(lists, item, () => buildListOf(item));
 }
 
 /** The V3 error envelope (§5). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { builtOnce } from '../util.js';
 
 /** zod schemas of yAppointment's v1 payloads (contract §2–§5); unknown fields pass through. */
 
@@ -73,27 +74,18 @@ export type EnvelopeSchema<T extends z.ZodType> = ReturnType<typeof buildEnvelop
 const envelopes = new WeakMap<z.ZodType, z.ZodType>();
 const listEnvelopes = new WeakMap<z.ZodType, z.ZodType>();
 
-function memoized<S extends z.ZodType>(built: WeakMap<z.ZodType, z.ZodType>, item: z.ZodType, build: () => S): S {
-  let schema = built.get(item) as S | undefined;
-  if (!schema) {
-    schema = build();
-    built.set(item, schema);
-  }
-  return schema;
-}
-
 /**
  * The v1 success envelope `{status:true,data,meta}` (§3 "Envelope") around one `data`, built once per
  * data schema and reused: building a zod schema costs far more than parsing with a built one, so no
  * request path builds its own.
  */
 export function envelopeOf<T extends z.ZodType>(data: T): EnvelopeSchema<T> {
-  return memoized(envelopes, data, () => buildEnvelope(data));
+  return builtOnce(envelopes, data, () => buildEnvelope(data));
 }
 
 /** The success envelope around a list of `item`s (a list page, `/slots`), built once per item schema. */
 export function listEnvelopeOf<T extends z.ZodType>(item: T): EnvelopeSchema<z.ZodArray<T>> {
-  return memoized(listEnvelopes, item, () => buildEnvelope(z.array(item)));
+  return builtOnce(listEnvelopes, item, () => buildEnvelope(z.array(item)));
 }
 
 /** The v1 error envelope (§5). */
