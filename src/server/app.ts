@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { GraphQLError, GraphQLFormattedError, GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLResolveInfo } from 'graphql';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from '../../resolvers/context.js';
@@ -156,6 +156,7 @@ export function createApollo(services: Services, httpServer: Server): ApolloServ
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP cache hints are served; without this plugin Apollo does not wrap every resolver.
       ApolloServerPluginCacheControlDisabled(),
+      subscriptionsOverWebSocketPlugin(),
       {
         async requestDidStart() {
           return {
@@ -170,6 +171,25 @@ export function createApollo(services: Services, httpServer: Server): ApolloServ
       },
     ],
   });
+}
+
+/**
+ * A subscription sent as an HTTP request gets a clear 400 naming where subscriptions are served,
+ * instead of being executed as a query (which cannot work: its root value comes from the event stream).
+ */
+export function subscriptionsOverWebSocketPlugin(): ApolloServerPlugin<GraphQLContext & { failures: RecordedFailure[] }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== 'subscription') return;
+          throw new GraphQLError('Subscriptions are served over WebSocket (the graphql-ws protocol) at /graphql, not over HTTP requests', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
 }
 
 export { HeaderMap };

@@ -47,6 +47,32 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     await theirs.client.dispose();
   });
 
+  it('answers a subscription sent over HTTP with BAD_REQUEST (POST: 400 naming the WebSocket endpoint), never an internal error', async () => {
+    for (const method of ['POST', 'GET'] as const) {
+      const query = 'subscription { connectionStatusChanged { id } }';
+      const res =
+        method === 'POST'
+          ? await fetch(`${gw.url}/graphql`, {
+              method,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.demoKey}` },
+              body: JSON.stringify({ query }),
+            })
+          : await fetch(`${gw.url}/graphql?query=${encodeURIComponent(query)}`, {
+              headers: { authorization: `Bearer ${gw.demoKey}`, 'apollo-require-preflight': 'true' },
+            });
+      const body = (await res.json()) as any;
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors[0].extensions).toEqual({ code: 'BAD_REQUEST' });
+      if (method === 'POST') {
+        expect(res.status).toBe(400);
+        expect(body.errors[0].message).toMatch(/WebSocket.*graphql-ws.*\/graphql/);
+      } else {
+        // GET carries queries only (GraphQL over HTTP): Apollo refuses any other operation with 405.
+        expect(res.status).toBe(405);
+      }
+    }
+  });
+
   it('closes an unauthenticated socket with 4403 before any operation runs', async () => {
     const closed = await new Promise<number>((resolve) => {
       const client = createClient({

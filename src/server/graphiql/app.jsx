@@ -35,7 +35,11 @@ const defaultHeaders = config.defaultHeaders ?? {};
 const hasDefaultHeaders = Object.keys(defaultHeaders).length > 0;
 const headersText = hasDefaultHeaders ? JSON.stringify(defaultHeaders, null, 2) : undefined;
 
-const baseFetcher = createGraphiQLFetcher({ url: config.endpoint });
+// Subscriptions go over graphql-ws on the same path (src/server/websocket.ts); the toolkit sends the
+// header editor's headers as connectionParams, so the API key authenticates the socket too.
+const subscriptionUrl = new URL(config.endpoint, window.location.href);
+subscriptionUrl.protocol = subscriptionUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+const baseFetcher = createGraphiQLFetcher({ url: config.endpoint, subscriptionUrl: subscriptionUrl.toString() });
 
 /**
  * GraphiQL sends the header editor's headers with every request, introspection included,
