@@ -1,6 +1,8 @@
+import { createClient, type RedisClientType } from 'redis';
+
 /**
- * In-process publish/subscribe with async iterators (GraphQL subscriptions). A later Redis-backed
- * bus implements the same two methods so events cross gateway instances.
+ * Publish/subscribe with async iterators (GraphQL subscriptions): in process (`MemoryEventBus`), or
+ * across gateway instances through Redis (`RedisEventBus`).
  */
 export interface EventBus {
   publish(topic: string, payload: unknown): void;
@@ -50,5 +52,69 @@ export class MemoryEventBus implements EventBus {
       },
     };
     return iterator;
+  }
+}
+
+/**
+ * Events across gateway instances through Redis pub/sub (one channel per topic): every instance,
+ * the publisher included, hears each event once, from Redis, and fans it out to its own
+ * subscribers. Payloads travel as JSON. Used when `STORE_URL` is Redis.
+ */
+export class RedisEventBus implements EventBus {
+  private readonly local = new MemoryEventBus();
+  private readonly channels = new Map<string, number>();
+
+  private constructor(
+    private readonly publisher: RedisClientType,
+    private readonly subscriber: RedisClientType,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Connects the two clients (a subscribing Redis connection can do nothing else). */
+  static async connect(url: string, onError: (err: unknown) => void = () => undefined): Promise<RedisEventBus> {
+    const publisher = createClient({ url }) as RedisClientType;
+    publisher.on('error', onError);
+    const subscriber = publisher.duplicate() as RedisClientType;
+    subscriber.on('error', onError);
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    return new RedisEventBus(publisher, subscriber, onError);
+  }
+
+  publish(topic: string, payload: unknown): void {
+    this.publisher.publish(`bookgraph:events:${topic}`, JSON.stringify(payload)).catch(this.onError);
+  }
+
+  subscribe<T>(topic: string): AsyncIterableIterator<T> {
+    const channel = `bookgraph:events:${topic}`;
+    const count = this.channels.get(channel) ?? 0;
+    this.channels.set(channel, count + 1);
+    if (count === 0) {
+      this.subscriber.subscribe(channel, (message) => this.local.publish(topic, JSON.parse(message))).catch(this.onError);
+    }
+    const inner = this.local.subscribe<T>(topic);
+    const release = () => {
+      const left = (this.channels.get(channel) ?? 1) - 1;
+      if (left > 0) return void this.channels.set(channel, left);
+      this.channels.delete(channel);
+      this.subscriber.unsubscribe(channel).catch(this.onError);
+    };
+    let released = false;
+    return {
+      next: () => inner.next(),
+      async return() {
+        if (!released) {
+          released = true;
+          release();
+        }
+        return inner.return ? inner.return() : { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
   }
 }

@@ -43,8 +43,7 @@ export interface Services {
   log: Logger;
 }
 
-export function createServices(config: Config, store: Store, box: SecretBox, log: Logger): Services {
-  const events = new MemoryEventBus();
+export function createServices(config: Config, store: Store, box: SecretBox, log: Logger, events: EventBus = new MemoryEventBus()): Services {
   const tenants = new TenantService(store);
   const connections = new ConnectionRepository(store, box);
   const publishStatus = (c: ConnectionRecord) => events.publish(topics.connectionStatus(c.tenantId), c);

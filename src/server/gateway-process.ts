@@ -4,6 +4,7 @@ import { type Config, hasPlatformConfig } from '../config/config.js';
 import type { PlatformSlug } from '../connectors/platforms.js';
 import { dataDirOf, loadSecretBox } from '../store/keys.js';
 import { openStore, type Store } from '../store/store.js';
+import { RedisEventBus } from '../events/bus.js';
 import { createServices, type Services } from './app.js';
 import { startHttp } from './http.js';
 import { oauthCallbackRoute } from './oauth-routes.js';
@@ -38,7 +39,10 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
   const store: Store = await openStore(config.storeUrl);
   const cleanups: Array<() => Promise<void>> = [() => store.close()];
   try {
-    const services = createServices(config, store, box, log);
+    // Events cross instances through Redis when the store is Redis (every instance shares it).
+    const events = store.backend === 'redis' ? await RedisEventBus.connect(config.storeUrl, (err) => log.warn({ err }, 'event bus')) : undefined;
+    if (events) cleanups.unshift(() => events.close());
+    const services = createServices(config, store, box, log, events);
     const graphiqlHeaders: Record<string, string> = {};
     const http = await startHttp(services, config.port, config.host, {
       graphiqlHeaders: sandbox ? graphiqlHeaders : undefined,
