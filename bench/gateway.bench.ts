@@ -25,6 +25,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchOptions } from './lib/options.js';
 import { closedLoop, type LoadFigures, median, openLoop, postOnce, recordErrors, type Target } from './lib/load.js';
 import {
   type Child,
@@ -45,25 +46,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const numberArg = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
-  return v;
-};
-if (flag('help')) {
-  console.log('usage: npm run bench [-- --quick] [--rounds N] [--duration SECONDS] [--port-base B]');
-  process.exit(0);
-}
-const QUICK = flag('quick');
-const ROUNDS = numberArg('rounds', QUICK ? 3 : 7);
-/** Seconds of one round of row 1 and of each closed-loop row. */
-const DURATION = numberArg('duration', QUICK ? 2 : 4);
+const { quick: QUICK, rounds: ROUNDS, duration: DURATION, portBase: PORT_BASE } = benchOptions(process.argv.slice(2), 'npm run bench', { portBase: 5100 });
+/** Seconds of the open-loop row. */
 const OPEN_SECONDS = QUICK ? 5 : 10;
-const PORT_BASE = numberArg('port-base', 5100);
 
 const CACHED_READ =
   '{ bookings(first: 50, filter: {providers: [APPOINTEDD]}) { edges { node { id startsAt status service { name } customer { firstName } } } } }';

@@ -27,29 +27,14 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchOptions } from './lib/options.js';
 import { closedLoop, type LoadFigures, median, postOnce, type Target } from './lib/load.js';
 import { cpuSeconds, findPortBase, killAllSync, runToEnd, sampleRss, startChild, stopAll, waitPortsFree } from './lib/processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const numberArg = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
-  return v;
-};
-if (flag('help')) {
-  console.log('usage: npm run bench:peer [-- --quick] [--rounds N] [--duration SECONDS] [--port-base B]');
-  process.exit(0);
-}
-const QUICK = flag('quick');
-const ROUNDS = numberArg('rounds', QUICK ? 3 : 7);
-const DURATION = numberArg('duration', QUICK ? 2 : 4);
-const PORT_BASE = numberArg('port-base', 5200);
+const { quick: QUICK, rounds: ROUNDS, duration: DURATION, portBase: PORT_BASE } = benchOptions(process.argv.slice(2), 'npm run bench:peer', { portBase: 5200 });
 const CONNECTIONS = 16;
 
 const HIVE_QUERY = '{ consumer_v1_appointments(limit: 50) { data { id startDateTime status serviceName firstname } } }';
