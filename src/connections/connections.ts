@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { ConnectionStatus } from '../connectors/enums.js';
 import type { Provider } from '../connectors/platforms.js';
+import type { EventBus } from '../events/bus.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
 
@@ -40,19 +41,34 @@ export function newConnectionId(): string {
  */
 /** How long a tenant's connection list is reused in process, in ms (see `ConnectionRepository.lists`). */
 const LIST_CACHE_TTL_MS = 2_000;
+/** The event-bus topic that carries "this tenant's connections changed" (payload: the tenant id). */
+const LIST_INVALIDATIONS = 'connection-lists';
 
 export class ConnectionRepository {
   /**
-   * Each tenant's connections as last read or written by this process: a request lists them without
-   * store reads. Every write here drops the tenant's entry; a write by another process shows after at
-   * most `LIST_CACHE_TTL_MS`.
+   * Each tenant's connections as last read by this process: a request lists them without store
+   * reads. Every write drops the tenant's entry here and, through `events` (Redis pub/sub when the
+   * store is shared), in every other instance; `LIST_CACHE_TTL_MS` bounds what a lost message costs.
    */
   private readonly lists = new LRUCache<string, ConnectionRecord[]>({ max: 10_000, ttl: LIST_CACHE_TTL_MS });
 
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
-  ) {}
+    private readonly events?: EventBus,
+  ) {
+    if (events) void this.followInvalidations(events);
+  }
+
+  private async followInvalidations(events: EventBus): Promise<void> {
+    for await (const tenantId of events.subscribe<string>(LIST_INVALIDATIONS)) this.lists.delete(tenantId);
+  }
+
+  /** Drops the tenant's cached list here and in every instance that shares the event bus. */
+  private changed(tenantId: string): void {
+    this.lists.delete(tenantId);
+    this.events?.publish(LIST_INVALIDATIONS, tenantId);
+  }
 
   private credentialsAad(id: string): string {
     return `connection:${id}:credentials`;
@@ -93,7 +109,7 @@ export class ConnectionRepository {
       const index = (await this.store.get<string[]>(`tenant:${input.tenantId}:connections`)) ?? [];
       await this.store.set(`tenant:${input.tenantId}:connections`, [...index, id]);
     });
-    this.lists.delete(input.tenantId);
+    this.changed(input.tenantId);
     return record;
   }
 
@@ -124,7 +140,7 @@ export class ConnectionRepository {
       if (!current) return undefined;
       const next = { ...current, ...change(current), updatedAt: new Date().toISOString() };
       await this.store.set(`connection:${id}`, next);
-      this.lists.delete(current.tenantId);
+      this.changed(current.tenantId);
       return next;
     });
   }
@@ -141,7 +157,7 @@ export class ConnectionRepository {
       );
     });
     await this.store.withLock(`connection:${id}`, () => this.store.delete(`connection:${id}`));
-    this.lists.delete(record.tenantId);
+    this.changed(record.tenantId);
   }
 
   credentialsOf<T>(c: ConnectionRecord): T {

@@ -45,7 +45,7 @@ export interface Services {
 
 export function createServices(config: Config, store: Store, box: SecretBox, log: Logger, events: EventBus = new MemoryEventBus()): Services {
   const tenants = new TenantService(store);
-  const connections = new ConnectionRepository(store, box);
+  const connections = new ConnectionRepository(store, box, events);
   const publishStatus = (c: ConnectionRecord) => events.publish(topics.connectionStatus(c.tenantId), c);
   const tokens = new TokenManager(store, box, {
     async onRenewed(connectionId, summary) {

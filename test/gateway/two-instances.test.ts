@@ -55,7 +55,7 @@ describe.runIf(run)('two instances on one Redis', () => {
     expect((await sandbox(origin, 'stats')).api).toBe(afterA);
   });
 
-  it('a subscriber on one instance hears connectionStatusChanged for a change made through the other', async () => {
+  it('a subscriber on one instance hears connectionStatusChanged for a change made through the other, whose cached list follows', async () => {
     const tenant = await a.tenant('two-instances');
     const creds = await sandbox(a.emulators.appointedd as string, 'credentials');
     const made = await connect(a.url, tenant.apiKey, 'APPOINTEDD', { clientId: creds.client_id, clientSecret: creds.client_secret });
@@ -74,11 +74,16 @@ describe.runIf(run)('two instances on one Redis', () => {
       { next: (v) => seen.push(v), error: () => undefined, complete: () => undefined },
     );
     await subscribed;
+    // B lists (and caches) the tenant's connections before the change.
+    const listedByB = await gql(b.url, tenant.apiKey, '{ connections { id status } }');
+    expect(listedByB.body.data.connections).toEqual([{ id: connectionId, status: 'ACTIVE' }]);
     await new Promise((r) => setTimeout(r, 200));
     const d = await gql(a.url, tenant.apiKey, 'mutation($id: ID!) { disconnectProvider(connectionId: $id) { status } }', { id: connectionId });
     expect(d.body.data.disconnectProvider.status).toBe('DISCONNECTED');
     for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(seen).toEqual([{ data: { connectionStatusChanged: { id: connectionId, status: 'DISCONNECTED' } } }]);
+    // B's cached list was dropped by the same bus: it shows the change at once, not after its TTL.
+    expect((await gql(b.url, tenant.apiKey, '{ connections { id status } }')).body.data.connections).toEqual([{ id: connectionId, status: 'DISCONNECTED' }]);
     await client.dispose();
   });
 });
