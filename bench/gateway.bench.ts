@@ -27,19 +27,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchOptions } from './lib/options.js';
 import { closedLoop, type LoadFigures, median, openLoop, postOnce, recordErrors, type Target } from './lib/load.js';
-import {
-  type Child,
-  cpuSeconds,
-  establishedAt,
-  findPortBase,
-  killAllSync,
-  rssMb,
-  sampleRss,
-  sleep,
-  startChild,
-  stopAll,
-  waitPortsFree,
-} from './lib/processes.js';
+import { type Child, cpuSeconds, establishedAt, findPortBase, stopChildrenOnExit, rssMb, sampleRss, sleep, startChild } from './lib/processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -151,25 +139,8 @@ let gateway: Child | undefined;
 let baseline: Child | undefined;
 let emulators: Record<string, string> = {};
 let ports: number[] = [];
-let cleaningUp: Promise<number[]> | null = null;
-
 /** Stops every child; resolves with the ports still taken afterwards (none, normally). */
-function cleanup(): Promise<number[]> {
-  cleaningUp ??= (async () => {
-    await stopAll();
-    const taken = await waitPortsFree(ports);
-    if (taken.length) console.error(`warning: ports still taken after stopping: ${taken.join(', ')}`);
-    return taken;
-  })();
-  return cleaningUp;
-}
-process.on('exit', killAllSync);
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    // tsx relays the terminal's Ctrl+C too: the second signal finds the cleanup under way.
-    if (!cleaningUp) console.error(`\n${signal}: stopping the emulators, the gateway and the baseline…`);
-    void cleanup().finally(() => process.exit(130));
-  });
+const cleanup = stopChildrenOnExit({ ports: () => ports, what: 'the emulators, the gateway and the baseline' });
 
 async function control(slug: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${emulators[slug]}/__sandbox/${path}`, {

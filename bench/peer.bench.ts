@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchOptions } from './lib/options.js';
 import { closedLoop, type LoadFigures, median, postOnce, type Target } from './lib/load.js';
-import { cpuSeconds, findPortBase, killAllSync, runToEnd, sampleRss, startChild, stopAll, waitPortsFree } from './lib/processes.js';
+import { cpuSeconds, findPortBase, runToEnd, sampleRss, startChild, stopChildrenOnExit } from './lib/processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -43,23 +43,13 @@ const BOOKGRAPH_QUERY =
 
 let ports: number[] = [];
 let workDir = '';
-let cleaningUp: Promise<number[]> | null = null;
-function cleanup(): Promise<number[]> {
-  cleaningUp ??= (async () => {
-    await stopAll();
+const cleanup = stopChildrenOnExit({
+  ports: () => ports,
+  what: 'the emulators and the gateways',
+  after: () => {
     if (workDir) rmSync(workDir, { recursive: true, force: true });
-    const taken = await waitPortsFree(ports);
-    if (taken.length) console.error(`warning: ports still taken after stopping: ${taken.join(', ')}`);
-    return taken;
-  })();
-  return cleaningUp;
-}
-process.on('exit', killAllSync);
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    if (!cleaningUp) console.error(`\n${signal}: stopping the emulators and the gateways…`);
-    void cleanup().finally(() => process.exit(130));
-  });
+  },
+});
 
 async function main(): Promise<void> {
   const started = performance.now();

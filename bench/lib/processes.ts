@@ -227,3 +227,30 @@ export function cpuSeconds(pid: number): number {
     return Number.NaN;
   }
 }
+
+/**
+ * Stops every child at exit, on Ctrl+C and on SIGTERM. Returns `cleanup()`, which stops them once
+ * (later calls share the first), runs `opts.after`, and resolves with the ports of `opts.ports()`
+ * still taken afterwards (none, normally).
+ */
+export function stopChildrenOnExit(opts: { ports: () => number[]; what: string; after?: () => void }): () => Promise<number[]> {
+  let cleaningUp: Promise<number[]> | null = null;
+  const cleanup = () => {
+    cleaningUp ??= (async () => {
+      await stopAll();
+      opts.after?.();
+      const taken = await waitPortsFree(opts.ports());
+      if (taken.length) console.error(`warning: ports still taken after stopping: ${taken.join(', ')}`);
+      return taken;
+    })();
+    return cleaningUp;
+  };
+  process.on('exit', killAllSync);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      // tsx relays the terminal's Ctrl+C too: the second signal finds the cleanup under way.
+      if (!cleaningUp) console.error(`\n${signal}: stopping ${opts.what}…`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  return cleanup;
+}

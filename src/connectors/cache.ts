@@ -20,7 +20,7 @@ export interface ConnectorCache {
 }
 
 /** Roughly what a value costs in memory, in bytes (strings count twice: UTF-16). */
-export function approximateSize(value: unknown): number {
+function approximateSize(value: unknown): number {
   try {
     return Math.max(64, 2 * (JSON.stringify(value)?.length ?? 0));
   } catch {
@@ -83,6 +83,7 @@ export class ConnectorCacheStore {
       invalidate: async (key) => {
         this.epoch++;
         this.lru.delete(`${prefix}:${key}`);
+        await shared?.bump(prefix);
       },
       invalidatePrefix: async (p) => {
         this.deletePrefix(`${prefix}:${p}`);
@@ -118,11 +119,6 @@ export class ConnectorCacheStore {
   deletePrefix(prefix: string): void {
     this.epoch++;
     for (const key of this.lru.keys()) if (key.startsWith(prefix)) this.lru.delete(key);
-  }
-
-  /** Bytes held (approximate), for metrics and tests. */
-  get size(): number {
-    return this.lru.calculatedSize;
   }
 
   getOrLoad<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {

@@ -24,8 +24,6 @@ const bySlug = new Map<string, Platform>(PLATFORMS.map((p) => [p.slug, p]));
 /** `Provider.APPOINTEDD === 'APPOINTEDD'`: the enum object type-graphql registers. */
 export const Provider = Object.freeze(Object.fromEntries(PLATFORMS.map((p) => [p.key, p.key]))) as { readonly [K in Provider]: K };
 
-export const PROVIDERS: readonly Provider[] = PLATFORMS.map((p) => p.key);
-
 /** The definition of a provider (total: every `Provider` has one). */
 export function platformOf(provider: Provider): PlatformDefinition<Provider> {
   return byKey.get(provider) as PlatformDefinition<Provider>;

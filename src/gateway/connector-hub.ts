@@ -18,7 +18,7 @@ export class ConnectorHub {
   private readonly instances = new Map<string, { fingerprint: string; connector: Connector }>();
   /** The connector of a record object: a request asks for it per field, the fingerprint is computed once. */
   private readonly byRecord = new WeakMap<ConnectionRecord, Connector>();
-  readonly cacheStore: ConnectorCacheStore;
+  private readonly cacheStore: ConnectorCacheStore;
 
   constructor(
     private readonly config: Config,
@@ -91,7 +91,7 @@ export class ConnectorHub {
       const platform = platformOf(record.provider);
       connector = platform.module.create(this.contextOf(record));
       if (this.config.responseCache) {
-        connector = withResponseCache(connector, this.cacheStore.namespace(`response:${record.id}`, { shared: true }), {
+        connector = withResponseCache(connector, this.responseCache(record.id), {
           ...DEFAULT_RESPONSE_TTLS,
           ...platform.responseTtls,
         });
@@ -108,8 +108,13 @@ export class ConnectorHub {
     this.dropCaches(connectionId);
   }
 
+  /** Drops what the connection's caches hold, the shared second level of its responses included. */
   private dropCaches(connectionId: string): void {
-    this.cacheStore.deletePrefix(`connector:${connectionId}:`);
-    this.cacheStore.deletePrefix(`response:${connectionId}:`);
+    void this.cacheStore.namespace(`connector:${connectionId}`).invalidatePrefix('');
+    void this.responseCache(connectionId).invalidatePrefix('');
+  }
+
+  private responseCache(connectionId: string) {
+    return this.cacheStore.namespace(`response:${connectionId}`, { shared: true });
   }
 }

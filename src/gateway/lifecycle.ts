@@ -89,7 +89,7 @@ export class ConnectionLifecycle {
     if (id !== draftId) {
       await this.deps.tokens.move(draftId, id);
       this.deps.hub.forget(id);
-      if (await this.deps.connections.get(draftId)) await this.deps.connections.remove(draftId);
+      await this.deps.connections.remove(draftId); // the PENDING consent record, when there is one
     }
     const summary = await this.deps.tokens.forConnection(id).summary();
     const fields: Partial<ConnectionRecord> = {

@@ -217,19 +217,22 @@ export class TokenManager {
       obtainedAt: stored?.obtainedAt ?? this.now(),
       refused: { provider: err.provider, reason: err.reason },
     };
-    await this.store.set(key, this.box.sealJson(tombstone, key));
-    const index = (await this.store.get<string[]>(`tokens:${connectionId}`)) ?? [];
-    if (!index.includes(name)) await this.store.set(`tokens:${connectionId}`, [...index, name]);
+    await this.persist(connectionId, name, tombstone);
     await this.hooks.onGrantRevoked(connectionId, err.reason);
   }
 
   private async write(connectionId: string, name: string, set: TokenSet): Promise<void> {
+    await this.persist(connectionId, name, set);
+    this.memory.set(this.key(connectionId, name), set);
+    await this.hooks.onRenewed(connectionId, await this.summary(connectionId));
+  }
+
+  /** Stores `set` sealed under its key and adds `name` to the connection's index. */
+  private async persist(connectionId: string, name: string, set: TokenSet): Promise<void> {
     const key = this.key(connectionId, name);
     await this.store.set(key, this.box.sealJson(set, key));
     const index = (await this.store.get<string[]>(`tokens:${connectionId}`)) ?? [];
     if (!index.includes(name)) await this.store.set(`tokens:${connectionId}`, [...index, name]);
-    this.memory.set(key, set);
-    await this.hooks.onRenewed(connectionId, await this.summary(connectionId));
   }
 
   /** See `TokenSummary`; reads every stored set of the connection. */
