@@ -64,7 +64,7 @@ describe('bookingtime connector: upstream calls per page', () => {
     expect(cold.tokens).toBe(ORGS); // one access token per organization, once
     // Another page size, so nothing but the connector's own caches can help.
     const warm = await costOf(key, PAGE, { first: 19, filter });
-    report('first 20 from startsAfter, warm', warm);
+    report('first 19 from startsAfter, warm', warm);
     expect(warm.api).toBeLessThanOrEqual(ROUND * ORGS);
     expect(warm.tokens).toBe(0);
     expect(ids(cold.page)).toEqual((await whole(key, filter)).slice(0, 20));
@@ -111,7 +111,7 @@ describe('bookingtime connector: upstream calls per page', () => {
       expect(cold.api).toBeLessThanOrEqual((LOOKBACK + ROUND) * ORGS);
       expect(cold.tokens).toBe(ORGS);
       const warm = await costOf(key, PAGE, { first: first - 1, filter: ONLY });
-      report(`first ${first} without bounds, warm`, warm);
+      report(`first ${first - 1} without bounds, warm`, warm);
       expect(warm.api).toBeLessThanOrEqual(ROUND * ORGS);
       expect(warm.tokens).toBe(0);
       expect(ids(cold.page)).toEqual((await whole(key, ONLY)).slice(0, first));
@@ -124,7 +124,7 @@ describe('bookingtime connector: upstream calls per page', () => {
     expect(cold.api).toBeLessThanOrEqual((LOOKBACK + ROUND) * ORGS);
     expect(cold.tokens).toBe(ORGS);
     const warm = await costOf(gw.demoKey, PAGE, { first: 21, filter: ONLY });
-    report('demo first 20, warm', warm);
+    report('demo first 21, warm', warm);
     expect(warm.api).toBeLessThanOrEqual(ROUND * ORGS);
   });
 

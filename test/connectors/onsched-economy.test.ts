@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstBookingPageSize } from '../../src/connectors/onsched/queries.js';
 import { appointmentSchema, customerSchema, listOf } from '../../src/connectors/onsched/schemas.js';
 import { BookingStatus } from '../../src/connectors/enums.js';
-import { connect, type GqlResult, gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { connectOrFail, costOf, freshTenant, nativeIds, PAGE, type Upstream } from './economy-helpers.js';
 import { demoCredentials } from './onsched-helpers.js';
 
 /**
@@ -14,42 +15,22 @@ import { demoCredentials } from './onsched-helpers.js';
  * (docs/platforms/onsched.md §2.3): the floor is one call per company per kind of record.
  */
 
-const PAGE = `query($first: Int, $after: String, $filter: BookingFilter) {
-  bookings(first: $first, after: $after, filter: $filter) { edges { node { nativeId startsAt } } pageInfo { hasNextPage endCursor } }
-}`;
 const NESTED = `query($first: Int, $filter: BookingFilter) {
   bookings(first: $first, filter: $filter) { edges { node { nativeId service { name } customer { email } organization { name } } } }
 }`;
 const ONLY = { providers: ['ONSCHED'] };
 const COMPANIES = 2;
 
-let gw: TestGateway;
-let origin: string;
+let g: Upstream;
 
 /** A new tenant connected with the dashboard's credentials (both companies): a connection with cold caches. */
-async function fresh(): Promise<string> {
-  const { apiKey } = await gw.tenant();
-  const r = await connect(gw.url, apiKey, 'ONSCHED', await demoCredentials(origin));
-  expect(r.body.errors).toBeUndefined();
-  return apiKey;
-}
-
-/** Runs `query` and answers it with the upstream API calls it cost. */
-async function costOf(apiKey: string, query: string, variables: Record<string, unknown>) {
-  const before = await sandbox(origin, 'stats');
-  const r: GqlResult = await gql(gw.url, apiKey, query, variables);
-  const after = await sandbox(origin, 'stats');
-  expect(r.body.errors).toBeUndefined();
-  return { r, api: after.api - before.api };
-}
-
-const ids = (r: GqlResult): string[] => r.body.data.bookings.edges.map((e: any) => e.node.nativeId);
+const fresh = () => freshTenant(g.gw, async (apiKey) => connectOrFail(g.gw, apiKey, 'ONSCHED', await demoCredentials(g.origin)));
 
 beforeAll(async () => {
-  gw = await startTestGateway();
-  origin = gw.emulators.onsched as string;
+  const gw = await startTestGateway();
+  g = { gw, origin: gw.emulators.onsched as string };
 });
-afterAll(() => gw?.close());
+afterAll(() => g?.gw.close());
 
 describe('OnSched connector: schemas and page sizes', () => {
   it('builds each list schema once and reuses it', () => {
@@ -70,21 +51,21 @@ describe('OnSched connector: schemas and page sizes', () => {
 
 describe('OnSched connector: upstream calls per read', () => {
   it('a first: 20 page is one call per company, cold and warm, and so is the page after it', async () => {
-    const reference = await costOf(await fresh(), PAGE, { first: 100, filter: ONLY });
+    const reference = await costOf(g, await fresh(), PAGE, { first: 100, filter: ONLY });
     const key = await fresh();
-    const cold = await costOf(key, PAGE, { first: 20, filter: ONLY });
-    expect(ids(cold.r)).toEqual(ids(reference.r).slice(0, 20));
+    const cold = await costOf(g, key, PAGE, { first: 20, filter: ONLY });
+    expect(nativeIds(cold.r)).toEqual(nativeIds(reference.r).slice(0, 20));
     expect(cold.api).toBe(COMPANIES);
-    const warm = await costOf(key, PAGE, { first: 19, filter: ONLY });
+    const warm = await costOf(g, key, PAGE, { first: 19, filter: ONLY });
     expect(warm.api).toBe(COMPANIES);
-    const next = await costOf(key, PAGE, { first: 20, after: cold.r.body.data.bookings.pageInfo.endCursor, filter: ONLY });
-    expect(ids(next.r)).toEqual(ids(reference.r).slice(20, 40));
+    const next = await costOf(g, key, PAGE, { first: 20, after: cold.r.body.data.bookings.pageInfo.endCursor, filter: ONLY });
+    expect(nativeIds(next.r)).toEqual(nativeIds(reference.r).slice(20, 40));
     expect(next.api).toBe(COMPANIES);
   });
 
   it('service, customer and organization of 50 bookings: one call or listing per company per relation kind, cold; nothing more warm', async () => {
     const key = await fresh();
-    const cold = await costOf(key, NESTED, { first: 50, filter: ONLY });
+    const cold = await costOf(g, key, NESTED, { first: 50, filter: ONLY });
     const nodes = cold.r.body.data.bookings.edges.map((e: any) => e.node);
     expect(nodes).toHaveLength(50);
     // (A business customer has an e-mail but no first name.)
@@ -93,13 +74,13 @@ describe('OnSched connector: upstream calls per read', () => {
     // (which the connect step may have read into the connection's cache already).
     expect(cold.api).toBeGreaterThanOrEqual(3 * COMPANIES);
     expect(cold.api).toBeLessThanOrEqual(4 * COMPANIES);
-    const warm = await costOf(key, NESTED, { first: 49, filter: ONLY });
+    const warm = await costOf(g, key, NESTED, { first: 49, filter: ONLY });
     expect(warm.api).toBe(COMPANIES);
   });
 
   it('the customers of a short page cost at most one call per company', async () => {
     const key = await fresh();
-    const r = await costOf(key, '{ bookings(first: 8, filter: { providers: [ONSCHED] }) { edges { node { customer { email } } } } }', {});
+    const r = await costOf(g, key, '{ bookings(first: 8, filter: { providers: [ONSCHED] }) { edges { node { customer { email } } } } }', {});
     const customers = r.r.body.data.bookings.edges.map((e: any) => e.node.customer?.email);
     expect(customers).toHaveLength(8);
     expect(customers.every(Boolean)).toBe(true);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookingPageSize } from '../../src/connectors/yappointment/queries.js';
 import { bookingSchema, envelopeOf, listEnvelopeOf, slotSchema } from '../../src/connectors/yappointment/schemas.js';
-import { type GqlResult, gql, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectYAppointment, emulatorBookings, SALON, stats } from './yappointment-helpers.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { byStartThenId, costOf, freshTenant, NESTED, nativeIds, PAGE, type Upstream } from './economy-helpers.js';
+import { connectYAppointment, emulatorBookings, SALON } from './yappointment-helpers.js';
 
 /**
  * What reads cost yAppointment (issue "read path at the speed of the slowest platform"): upstream API
@@ -13,42 +14,25 @@ import { connectYAppointment, emulatorBookings, SALON, stats } from './yappointm
  * (docs/platforms/yappointment.md §3.4), so a page is one call.
  */
 
-const PAGE = `query($first: Int, $after: String, $filter: BookingFilter) {
-  bookings(first: $first, after: $after, filter: $filter) { edges { node { nativeId startsAt } } pageInfo { hasNextPage endCursor } }
-}`;
-const NESTED = `query($first: Int, $filter: BookingFilter) {
-  bookings(first: $first, filter: $filter) { edges { node { nativeId service { name } customer { firstName } organization { name } } } }
-}`;
 const ONLY = { providers: ['YAPPOINTMENT'] };
 
-let gw: TestGateway;
-let origin: string;
+let g: Upstream;
 /** The Test Salon's bookings in the connector's (startsAt, id) order, from the emulator itself. */
 let expected: string[];
 
 /** A new tenant connected to the Test Salon: a connection with cold caches. */
-async function fresh(): Promise<string> {
-  const { apiKey } = await gw.tenant();
-  await connectYAppointment(gw, apiKey, { account: SALON });
-  return apiKey;
-}
-
-/** Runs `query` and answers it with the upstream API calls it cost. */
-async function costOf(apiKey: string, query: string, variables: Record<string, unknown>) {
-  const before = await stats(origin);
-  const r: GqlResult = await gql(gw.url, apiKey, query, variables);
-  const after = await stats(origin);
-  expect(r.body.errors).toBeUndefined();
-  return { r, api: after.api - before.api };
-}
+const fresh = () => freshTenant(g.gw, (apiKey) => connectYAppointment(g.gw, apiKey, { account: SALON }));
 
 beforeAll(async () => {
-  gw = await startTestGateway();
-  origin = gw.emulators.yappointment as string;
-  const bookings: Array<{ id: string; start: string }> = await emulatorBookings(origin, SALON);
-  expected = bookings.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((b) => b.id);
+  const gw = await startTestGateway();
+  g = { gw, origin: gw.emulators.yappointment as string };
+  const bookings: Array<{ id: string; start: string }> = await emulatorBookings(g.origin, SALON);
+  expected = bookings
+    .map((b) => ({ id: b.id, start: Date.parse(b.start) }))
+    .sort(byStartThenId)
+    .map((b) => b.id);
 });
-afterAll(() => gw?.close());
+afterAll(() => g?.gw.close());
 
 describe('yAppointment connector: schemas and page sizes', () => {
   it('builds each envelope schema once and reuses it', () => {
@@ -67,19 +51,19 @@ describe('yAppointment connector: schemas and page sizes', () => {
 describe('yAppointment connector: upstream calls per read', () => {
   it('a first: 20 page is one call, cold and warm, and so is the page after it', async () => {
     const key = await fresh();
-    const cold = await costOf(key, PAGE, { first: 20, filter: ONLY });
-    expect(cold.r.body.data.bookings.edges.map((e: any) => e.node.nativeId)).toEqual(expected.slice(0, 20));
+    const cold = await costOf(g, key, PAGE, { first: 20, filter: ONLY });
+    expect(nativeIds(cold.r)).toEqual(expected.slice(0, 20));
     expect(cold.api).toBe(1);
-    const warm = await costOf(key, PAGE, { first: 19, filter: ONLY });
+    const warm = await costOf(g, key, PAGE, { first: 19, filter: ONLY });
     expect(warm.api).toBe(1);
-    const next = await costOf(key, PAGE, { first: 20, after: cold.r.body.data.bookings.pageInfo.endCursor, filter: ONLY });
-    expect(next.r.body.data.bookings.edges.map((e: any) => e.node.nativeId)).toEqual(expected.slice(20, 40));
+    const next = await costOf(g, key, PAGE, { first: 20, after: cold.r.body.data.bookings.pageInfo.endCursor, filter: ONLY });
+    expect(nativeIds(next.r)).toEqual(expected.slice(20, 40));
     expect(next.api).toBe(1);
   });
 
   it('service, customer and organization of 50 bookings: one listing per relation kind, cold; nothing more warm', async () => {
     const key = await fresh();
-    const cold = await costOf(key, NESTED, { first: 50, filter: ONLY });
+    const cold = await costOf(g, key, NESTED, { first: 50, filter: ONLY });
     const nodes = cold.r.body.data.bookings.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.nativeId)).toEqual(expected.slice(0, 50));
     expect(nodes.every((n: any) => n.service?.name && n.customer?.firstName && n.organization?.name)).toBe(true);
@@ -87,13 +71,13 @@ describe('yAppointment connector: upstream calls per read', () => {
     // consent step may have read into the connection's cache already).
     expect(cold.api).toBeGreaterThanOrEqual(3);
     expect(cold.api).toBeLessThanOrEqual(4);
-    const warm = await costOf(key, NESTED, { first: 49, filter: ONLY });
+    const warm = await costOf(g, key, NESTED, { first: 49, filter: ONLY });
     expect(warm.api).toBe(1);
   });
 
   it('two customers are one listing, not a look-up each', async () => {
     const key = await fresh();
-    const r = await costOf(key, '{ bookings(first: 2, filter: { providers: [YAPPOINTMENT] }) { edges { node { customer { firstName } } } } }', {});
+    const r = await costOf(g, key, '{ bookings(first: 2, filter: { providers: [YAPPOINTMENT] }) { edges { node { customer { firstName } } } } }', {});
     const customers = r.r.body.data.bookings.edges.map((e: any) => e.node.customer?.firstName);
     expect(customers).toHaveLength(2);
     expect(customers.every(Boolean)).toBe(true);
