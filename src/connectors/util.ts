@@ -66,3 +66,19 @@ export function builtOnce<S>(built: WeakMap<object, unknown>, from: object, buil
   }
   return value;
 }
+
+/** The lower bound of a booking query: the later of `startsAfter` and the keyset position, epoch ms; undefined when it has neither. */
+export function lowerBoundMs(query: { startsAfter?: Date; after?: { startsAt: Date } }): number | undefined {
+  const a = query.startsAfter?.getTime();
+  const b = query.after?.startsAt.getTime();
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
+/** `[fromMs, toMs)` cut into consecutive windows of at most `maxDays` days, for platforms that answer a limited range per call. */
+export function windowsOf(fromMs: number, toMs: number, maxDays: number): Array<{ start: Date; end: Date }> {
+  const out: Array<{ start: Date; end: Date }> = [];
+  for (let start = fromMs; start < toMs; start += maxDays * 86_400_000) {
+    out.push({ start: new Date(start), end: new Date(Math.min(toMs, start + maxDays * 86_400_000)) });
+  }
+  return out;
+}

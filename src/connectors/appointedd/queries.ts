@@ -1,5 +1,5 @@
 import type { Connector, ConnectorContext, UnifiedBooking } from '../types.js';
-import { finishBookingPage, mapLimit, nullIfNotFound } from '../util.js';
+import { finishBookingPage, lowerBoundMs, mapLimit, nullIfNotFound, windowsOf } from '../util.js';
 import type { AppointeddCredentials } from './auth.js';
 import type { AppointeddClient } from './client.js';
 import { nativeStatuses, toBooking, toCustomer, toOrganization, toService, toTimeSlot } from './mapping.js';
@@ -19,14 +19,7 @@ type Ctx = ConnectorContext<AppointeddCredentials, AppointeddSettings>;
 /** The `Connector` methods: everything but what the platform declares (`webhooks`). */
 export type AppointeddQueries = Omit<Connector, 'webhooks'>;
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-
-/** The later of two optional instants, in epoch ms (undefined when both are absent). */
-function latest(a: Date | undefined, b: Date | undefined): number | undefined {
-  const ms = [a, b].filter((d): d is Date => !!d).map((d) => d.getTime());
-  return ms.length ? Math.max(...ms) : undefined;
-}
 
 /** Every account the client reaches, all pages (`GET /accounts`): the connection's organizations. */
 export function listAccounts(client: AppointeddClient) {
@@ -175,7 +168,7 @@ export function appointeddQueries(ctx: Ctx, client: AppointeddClient): Appointed
      *    everything should that search run out of calls.
      */
     async listBookings(q) {
-      const from = latest(q.startsAfter, q.after?.startsAt);
+      const from = lowerBoundMs(q);
       if (q.limit <= 0 || (from !== undefined && q.startsBefore && from >= q.startsBefore.getTime())) return [];
       const filters: Filters = {
         'filter[account_id]': q.organizationRef,
@@ -296,12 +289,11 @@ export function appointeddQueries(ctx: Ctx, client: AppointeddClient): Appointed
     async availability(serviceRef, from, to) {
       // The platform answers at most 42 days per call: walk the range in windows.
       const out = [];
-      for (let start = from.getTime(); start < to.getTime(); start += P.availabilityMaxDays * DAY_MS) {
-        const end = Math.min(to.getTime(), start + P.availabilityMaxDays * DAY_MS);
+      for (const { start, end } of windowsOf(from.getTime(), to.getTime(), P.availabilityMaxDays)) {
         const slots = await client.getList(
           'availability',
           '/availability/slots',
-          { 'filter[service_id]': serviceRef, 'filter[start]': new Date(start).toISOString(), 'filter[end]': new Date(end).toISOString() },
+          { 'filter[service_id]': serviceRef, 'filter[start]': start.toISOString(), 'filter[end]': end.toISOString() },
           slotSchema,
         );
         out.push(...slots.map((s) => toTimeSlot(s, serviceRef)));

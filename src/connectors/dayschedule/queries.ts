@@ -1,7 +1,7 @@
 import { ProviderError } from '../errors.js';
 import { collectPages } from '../paging.js';
 import type { Connector, ConnectorContext, UnifiedBooking, UnifiedCustomer, UnifiedOrganization, UnifiedTimeSlot } from '../types.js';
-import { byStartThenRef, isAfter, mapLimit, nullIfNotFound } from '../util.js';
+import { byStartThenRef, finishBookingPage, lowerBoundMs, mapLimit, nullIfNotFound } from '../util.js';
 import type { DayScheduleCredentials } from './auth.js';
 import type { DayScheduleClient } from './client.js';
 import {
@@ -76,11 +76,12 @@ function offsetOf(cursor: string | null | undefined): number {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
-/** A booking of a listing that passes the query, with its position in (startsAt, ref) order. */
+/** A booking of a listing with what the query filters on: its position in (startsAt, ref) order and status. */
 interface BookingMatch {
   record: BookingRecord;
   startsAt: Date;
   ref: string;
+  status: string;
 }
 
 /**
@@ -234,7 +235,7 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient): DaySche
         email = c?.email?.trim().toLowerCase() || null;
         if (!email) return [];
       }
-      const lower = Math.max(q.startsAfter?.getTime() ?? -Infinity, q.after?.startsAt.getTime() ?? -Infinity);
+      const lower = lowerBoundMs(q) ?? -Infinity;
       const query = {
         start: Number.isFinite(lower) ? utcDay(lower) : undefined,
         end: q.startsBefore ? utcDay(q.startsBefore.getTime() - 1) : undefined,
@@ -254,19 +255,15 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient): DaySche
       let lastStart = -Infinity;
       const matches = await collectPages(P.key, 'listBookings', async (offset: number | null) => {
         const page = await client.page('listBookings', '/bookings', query, bookingSchema, offset ?? 0, offset === null ? firstSize : P.pageLimit);
-        const found: BookingMatch[] = [];
+        const read: BookingMatch[] = [];
         for (const record of page.items) {
           const b = toBooking(record, at, null);
           const start = b.startsAt.getTime();
           if (start < lastStart) inOrder = false;
           lastStart = Math.max(lastStart, start);
-          if (q.statuses?.length && !q.statuses.includes(b.status)) continue;
-          if (q.startsAfter && b.startsAt < q.startsAfter) continue;
-          if (q.startsBefore && b.startsAt >= q.startsBefore) continue;
-          if (!isAfter(b, q.after)) continue;
-          if (email && firstInviteeEmail(record) !== email) continue;
-          found.push({ record, startsAt: b.startsAt, ref: b.ref });
+          if (!email || firstInviteeEmail(record) === email) read.push({ record, startsAt: b.startsAt, ref: b.ref, status: b.status });
         }
+        const found = finishBookingPage(read, { ...q, limit: read.length });
         soFar.push(...found);
         return { items: found, next: inOrder && matchesSettled(soFar, lastStart, q.limit, beforeMs) ? null : page.next };
       });

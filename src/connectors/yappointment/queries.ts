@@ -1,7 +1,7 @@
 import { ProviderError } from '../errors.js';
 import { collectPages } from '../paging.js';
 import type { BookingQuery, Connector, ConnectorContext, UnifiedBooking } from '../types.js';
-import { byStartThenRef, finishBookingPage, mapLimit, nullIfNotFound } from '../util.js';
+import { byStartThenRef, finishBookingPage, lowerBoundMs, mapLimit, nullIfNotFound, windowsOf } from '../util.js';
 import type { YAppointmentCredentials } from './auth.js';
 import type { YAppointmentClient } from './client.js';
 import { nativeStatuses, toBooking, toCustomer, toOrganization, toService, toTimeSlots } from './mapping.js';
@@ -20,8 +20,6 @@ type Ctx = ConnectorContext<YAppointmentCredentials, YAppointmentSettings>;
 
 /** The `Connector` methods: everything but what the platform declares (`webhooks`). */
 export type YAppointmentQueries = Omit<Connector, 'webhooks'>;
-
-const DAY_MS = 86_400_000;
 
 /** The company the grant reaches (`GET /me`, §3.1), read under `operation`. */
 export function grantCompany(client: YAppointmentClient, operation: string) {
@@ -42,8 +40,8 @@ function pageOf(cursor: string | null | undefined): number {
 export function bookingFilter(q: BookingQuery, companyId: string): Record<string, unknown> | null {
   if (q.organizationRef !== undefined && q.organizationRef !== companyId) return null;
   const filter: Record<string, unknown> = {};
-  const lower = [q.startsAfter, q.after?.startsAt].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
-  if (lower) filter.from = lower.toISOString();
+  const lower = lowerBoundMs(q);
+  if (lower !== undefined) filter.from = new Date(lower).toISOString();
   if (q.startsBefore) filter.to = q.startsBefore.toISOString();
   if (q.statuses?.length) {
     const native = nativeStatuses(q.statuses);
@@ -196,9 +194,8 @@ export function yappointmentQueries(ctx: Ctx, client: YAppointmentClient): YAppo
     async availability(serviceRef, from, to) {
       // The platform answers at most 31 days per call (§3.5): walk the range in windows.
       const slots = [];
-      for (let start = from.getTime(); start < to.getTime(); start += P.availabilityMaxDays * DAY_MS) {
-        const end = Math.min(to.getTime(), start + P.availabilityMaxDays * DAY_MS);
-        const body = { serviceId: serviceRef, from: new Date(start).toISOString(), to: new Date(end).toISOString() };
+      for (const { start, end } of windowsOf(from.getTime(), to.getTime(), P.availabilityMaxDays)) {
+        const body = { serviceId: serviceRef, from: start.toISOString(), to: end.toISOString() };
         slots.push(...(await client.queryList('availability', '/slots', body, slotSchema)));
       }
       return toTimeSlots(slots, serviceRef);
