@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
  * one load; the whole process shares one memory bound (`ConnectorCacheStore`).
  */
 export interface ConnectorCache {
-  /** The cached value of `key`, or the result of `load` (cached for `ttlMs`). */
+  /** The cached value of `key`, or the result of `load` (cached for `ttlMs`; 0 or less: not cached, concurrent loads still shared). */
   getOrLoad<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T>;
   /** The cached value of `key` when fresh (synchronous; no load). */
   peek<T>(key: string): { v: T } | undefined;
@@ -77,7 +77,8 @@ export class ConnectorCacheStore {
   namespace(prefix: string, opts: { shared?: boolean } = {}): ConnectorCache {
     const shared = opts.shared ? this.shared : undefined;
     return {
-      getOrLoad: (key, ttlMs, load) => this.getOrLoad(`${prefix}:${key}`, ttlMs, shared ? () => this.throughShared(shared, prefix, key, ttlMs, load) : load),
+      getOrLoad: (key, ttlMs, load) =>
+        this.getOrLoad(`${prefix}:${key}`, ttlMs, shared && ttlMs > 0 ? () => this.throughShared(shared, prefix, key, ttlMs, load) : load),
       peek: (key) => this.get(`${prefix}:${key}`),
       set: (key, value, ttlMs) => this.set(`${prefix}:${key}`, value, ttlMs),
       invalidate: async (key) => {
@@ -129,7 +130,7 @@ export class ConnectorCacheStore {
     const epoch = this.epoch;
     const p = load()
       .then((v) => {
-        if (epoch === this.epoch) this.lru.set(key, { v }, { ttl: ttlMs });
+        if (epoch === this.epoch && ttlMs > 0) this.lru.set(key, { v }, { ttl: ttlMs });
         return v;
       })
       .finally(() => this.inflight.delete(key));

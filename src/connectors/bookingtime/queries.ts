@@ -173,7 +173,7 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
     const next = nextMonth({ y, m });
     const endsMs = Date.UTC(next.y, next.m - 1, 1) + DAY_MS; // a day of slack for any time zone
     const ttlMs: number = endsMs + DAY_MS < now() ? P.pastMonthTtlMs : P.liveMonthTtlMs;
-    return ttlMs > 0 ? ctx.cache.getOrLoad(`month:${o.id}:${y}-${m}`, ttlMs, read) : read();
+    return ctx.cache.getOrLoad(`month:${o.id}:${y}-${m}`, ttlMs, read);
   };
 
   /**
@@ -250,18 +250,11 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
         .filter(([, ids]) => ids.size >= P.customerListingMinRefs)
         .map(async ([orgId, ids]) => listings.set(orgId, new Map((await customerListing(orgId, ids)).map((c) => [c.id, c])))),
     );
-    const shown = new Map<string, Promise<CustomerRecord | null>>();
     return mapLimit(refs, P.concurrency, async (r) => {
       const at = locate(r);
       if (!at) return null;
       const orgId = at.organization.id;
-      let c: CustomerRecord | null | undefined = listings.get(orgId)?.get(at.id);
-      if (!c) {
-        // A ref asked twice in one batch is shown once.
-        const key = refOf(orgId, at.id);
-        if (!shown.has(key)) shown.set(key, customerShow(orgId, at.id));
-        c = await shown.get(key);
-      }
+      const c = listings.get(orgId)?.get(at.id) ?? (await customerShow(orgId, at.id));
       return c ? toCustomer(orgId, c) : null;
     });
   };

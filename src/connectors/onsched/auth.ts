@@ -62,25 +62,11 @@ const detailOf = (description: string | null) => (description ? `: ${description
  *
  * Throws `GrantRevokedError` on `invalid_grant` (refresh token unknown, revoked or reused, or the key
  * outside its account) and on `invalid_client`/401 (the key is unknown): a person must act. Any other
- * answer is a ProviderError (`tokenEndpointError`: PROVIDER_UNAVAILABLE for 5xx/429).
+ * answer is a ProviderError (`tokenEndpointError`: PROVIDER_UNAVAILABLE for 5xx/429). The token
+ * manager remembers a refusal, so the dead refresh token is never presented again.
  */
 export function refreshTokenStrategy(http: HttpClient, authUrl: string, creds: OnSchedCredentials, tokenKey: string): TokenStrategy {
-  // A refused grant never comes back: callers that arrive after the refusal get it without a request.
-  let refused: { refreshToken: string; reason: string } | null = null;
-  return {
-    kind: 'access',
-    marginSeconds: P.expiryMarginSeconds,
-    async obtain(current: TokenSet | null, now: () => number): Promise<TokenSet> {
-      const refreshToken = current?.refreshToken ?? creds.refreshToken;
-      if (refused?.refreshToken === refreshToken) throw new GrantRevokedError(P.key, refused.reason);
-      try {
-        return await exchange(refreshToken, now);
-      } catch (err) {
-        if (err instanceof GrantRevokedError) refused = { refreshToken, reason: err.reason };
-        throw err;
-      }
-    },
-  };
+  return { kind: 'access', marginSeconds: P.expiryMarginSeconds, obtain: (current, now) => exchange(current?.refreshToken ?? creds.refreshToken, now) };
 
   async function exchange(refreshToken: string, now: () => number): Promise<TokenSet> {
     const requestedAt = now();
