@@ -10,7 +10,8 @@ import {
 } from './auth.js';
 import { DayScheduleClient } from './client.js';
 import { dayscheduleProvider as P } from './provider.js';
-import { dayscheduleQueries, type DayScheduleSettings, grantOrganization } from './queries.js';
+import { contactLinks, dayscheduleQueries, type DayScheduleSettings, grantOrganization } from './queries.js';
+import { dayscheduleWebhooks } from './webhooks.js';
 
 type Ctx = ConnectorContext<DayScheduleCredentials, DayScheduleSettings>;
 
@@ -46,7 +47,9 @@ const module: ConnectorModule<DayScheduleCredentials, DayScheduleSettings> = {
 
   create(ctx): Connector {
     const { client } = build(ctx);
-    return { webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] }, ...dayscheduleQueries(ctx, client) };
+    const links = contactLinks(ctx, client);
+    const queries = dayscheduleQueries(ctx, client, links);
+    return { webhooks: dayscheduleWebhooks(client, queries, links), ...queries };
   },
 };
 

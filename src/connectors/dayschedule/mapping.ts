@@ -1,7 +1,7 @@
 import { BookingEventType, BookingStatus } from '../enums.js';
 import type { UnifiedBooking, UnifiedCustomer, UnifiedOrganization, UnifiedService, UnifiedTimeSlot } from '../types.js';
 import { dayscheduleProvider as P } from './provider.js';
-import type { AvailabilityAnswer, BookingRecord, ContactRecord, PageRecord, ResourceRecord, UserRecord } from './schemas.js';
+import type { AvailabilityAnswer, BookingRecord, ContactRecord, PageRecord, ResourceRecord, TriggerPayload, UserRecord } from './schemas.js';
 
 /** Pure mapping of DaySchedule records into the unified model (contract §6). */
 
@@ -151,4 +151,19 @@ export function toTimeSlots(a: AvailabilityAnswer, serviceRef: string, minutes: 
 /** A trigger `type` (§4) as a unified booking event, or null for an unknown type. */
 export function eventTypeOf(trigger: string): BookingEventType | null {
   return (P.triggerEvents as Record<string, BookingEventType>)[trigger] ?? null;
+}
+
+/** The unified events → the trigger types that report them (§4, §6), the inverse of `P.triggerEvents`. */
+export function triggerTypeOf(event: BookingEventType): string | null {
+  return Object.entries(P.triggerEvents).find(([, e]) => e === event)?.[0] ?? null;
+}
+
+/**
+ * The booking of a §4 delivery as a §3.4 record, so `toBooking` maps it like a listed one: the
+ * delivery names the resource `booking.event.event_id` where the list has `resource.resource_id`.
+ */
+export function triggerBooking(p: TriggerPayload): BookingRecord {
+  const b = p.booking;
+  const resourceId = b.event?.event_id;
+  return b.resource || resourceId === null || resourceId === undefined ? b : { ...b, resource: { resource_id: String(resourceId) } };
 }

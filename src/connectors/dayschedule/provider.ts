@@ -46,8 +46,10 @@ export const dayscheduleProvider = {
    */
   customerListingMinRefs: 2,
   webhooks: {
-    /** App triggers, one per type (§4); subscription management comes later. */
+    /** App triggers, one per type, registered through the API (§4); the platform fires the timed ones itself. */
     mode: WebhookMode.NATIVE,
+    push: 'api' as const,
+    timedEvents: true,
     events: [
       BookingEventType.BOOKING_CREATED,
       BookingEventType.BOOKING_CANCELED,
@@ -56,6 +58,24 @@ export const dayscheduleProvider = {
       BookingEventType.BOOKING_ENDED,
     ],
   },
+  /**
+   * The gateway's marketplace app as the trigger path names it (§1, §4: the lower-case app name,
+   * `unifiedgateway` in the emulator). It is neither the client id nor anything an API call tells:
+   * it is how the app was registered with DaySchedule.
+   */
+  appName: 'unifiedgateway',
+  /** Trigger subscription under `apiPath`, the app name appended (§4): `POST /v1/webhook/{app_name}`. */
+  triggerPath: '/webhook',
+  /**
+   * Query parameter of the registered URL that carries the connection's receiver secret: deliveries
+   * are not signed and the URL is called exactly as registered (§4).
+   */
+  secretParam: 'k',
+  /**
+   * `changedBookings` reads the bookings starting in this window around now, in days: the list has no
+   * updated-since filter, only whole UTC days of `start_at` (§3.4).
+   */
+  changesWindowDays: { past: 1, ahead: 32 },
   /** Native trigger types → unified events (§6). */
   triggerEvents: {
     event_scheduled: BookingEventType.BOOKING_CREATED,

@@ -108,22 +108,28 @@ export function firstBookingPageSize(limit: number, opts: { dayWidened: boolean;
   return Math.min(P.pageLimit, limit + 1 + (opts.dayWidened ? limit : 0));
 }
 
+/** Contacts of one connection's organization and how bookings link to them (§6), over `ctx.cache`. */
+export interface ContactLinks {
+  /** The cached contact listing. */
+  contacts(): Promise<ContactRecord[]>;
+  /**
+   * The cached contact listing, read again first when it lacks more of the wanted contacts than
+   * single look-ups are worth (`missing` counts them) and it is not brand new.
+   */
+  contactsCovering(missing: (items: ContactRecord[]) => number): Promise<ContactRecord[]>;
+  /** Bookings mapped with their customer: the contact of the first invitee's e-mail. */
+  linked(records: BookingRecord[]): Promise<UnifiedBooking[]>;
+}
+
 /**
- * The queries of one connection over `client`; one connection is one organization
- * (`ctx.settings.orgId`). Cached in `ctx.cache`: the directory (users, pages) and resources for
- * `P.referenceTtlMs`, the contact listing and e-mail look-ups for `P.customerTtlMs`; creating a
- * contact, or finding contacts the listing lacks, drops the listing. Every method throws `ProviderError`.
+ * The contact listing (cached `P.customerTtlMs`, with the time it was read) and the booking → customer
+ * link made from it; every instance over the same `ctx.cache` shares what it read. Used by the
+ * queries and by the webhook intake (`webhooks.ts`), so a pushed booking links exactly like a listed one.
  */
-export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient): DayScheduleQueries {
+export function contactLinks(ctx: Ctx, client: DayScheduleClient): ContactLinks {
   const { cache } = ctx;
-  const orgId = ctx.settings.orgId;
   /** Cache and data times (contact listing age, COMPLETED): not token time. */
   const now = () => Date.now();
-  const ours = (organizationRef: string | undefined) => organizationRef === undefined || organizationRef === orgId;
-
-  const directory = () => cache.getOrLoad('directory', P.referenceTtlMs, () => loadDirectory(client));
-  const organization = async () => organizationOf(await directory(), orgId);
-  const resources = () => cache.getOrLoad('resources', P.referenceTtlMs, () => client.all('listServices', '/resources', {}, resourceSchema));
   /** The contact listing with the time it was read (JSON-safe for the cache). */
   const contactListing = () =>
     cache.getOrLoad('contacts', P.customerTtlMs, async () => ({
@@ -141,13 +147,6 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient): DaySche
     await cache.invalidate('contacts');
     return contacts();
   };
-
-  /** A resource from the cached listing, else by id (null when unknown). */
-  const resource = async (ref: string): Promise<ResourceRecord | null> =>
-    (await resources()).find((r) => r.id === ref) ?? nullIfNotFound(() => client.get('getService', `/resources/${encodeURIComponent(ref)}`, resourceSchema));
-
-  const contact = (ref: string): Promise<ContactRecord | null> =>
-    nullIfNotFound(() => client.get('getCustomer', `/contacts/${encodeURIComponent(ref)}`, contactSchema));
 
   /** The contact id of one e-mail through the exact `email` filter (§3.3), cached, null when none. */
   const contactIdByEmail = (email: string) =>
@@ -190,6 +189,33 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient): DaySche
     const at = now();
     return records.map((r, i) => toBooking(r, at, refs[i]));
   }
+
+  return { contacts, contactsCovering, linked };
+}
+
+/**
+ * The queries of one connection over `client`; one connection is one organization
+ * (`ctx.settings.orgId`). Cached in `ctx.cache`: the directory (users, pages) and resources for
+ * `P.referenceTtlMs`, the contact listing and e-mail look-ups for `P.customerTtlMs`; creating a
+ * contact, or finding contacts the listing lacks, drops the listing. Every method throws `ProviderError`.
+ */
+export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient, links: ContactLinks = contactLinks(ctx, client)): DayScheduleQueries {
+  const { cache } = ctx;
+  const { contacts, contactsCovering, linked } = links;
+  const orgId = ctx.settings.orgId;
+  /** Cache and data times (contact listing age, COMPLETED): not token time. */
+  const now = () => Date.now();
+  const ours = (organizationRef: string | undefined) => organizationRef === undefined || organizationRef === orgId;
+
+  const directory = () => cache.getOrLoad('directory', P.referenceTtlMs, () => loadDirectory(client));
+  const organization = async () => organizationOf(await directory(), orgId);
+  const resources = () => cache.getOrLoad('resources', P.referenceTtlMs, () => client.all('listServices', '/resources', {}, resourceSchema));
+  /** A resource from the cached listing, else by id (null when unknown). */
+  const resource = async (ref: string): Promise<ResourceRecord | null> =>
+    (await resources()).find((r) => r.id === ref) ?? nullIfNotFound(() => client.get('getService', `/resources/${encodeURIComponent(ref)}`, resourceSchema));
+
+  const contact = (ref: string): Promise<ContactRecord | null> =>
+    nullIfNotFound(() => client.get('getCustomer', `/contacts/${encodeURIComponent(ref)}`, contactSchema));
 
   return {
     async listOrganizations() {

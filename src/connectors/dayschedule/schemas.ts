@@ -91,6 +91,21 @@ export const bookingSchema = z.looseObject({
   updated_at: z.iso.datetime({ offset: true }).nullish(),
 });
 
+/** §4 answer of subscribing (and unsubscribing) a trigger: `{id}`. */
+export const triggerAnswerSchema = z.looseObject({ id: z.string().min(1) });
+
+/**
+ * §4 trigger delivery: `type`, `trigger_id` and the `booking` as it is then, whose resource is
+ * `booking.event.event_id` (the list's `resource.resource_id`) and whose people are `invitees[]`.
+ */
+export const triggerPayloadSchema = z.looseObject({
+  type: z.string(),
+  trigger_id: z.string().nullish(),
+  booking: bookingSchema.extend({
+    event: z.looseObject({ event_id: z.union([z.string(), z.number()]).nullish() }).nullish(),
+  }),
+});
+
 /** §3.5 public availability answer. */
 export const availabilitySchema = z.looseObject({
   slots: z.array(
@@ -115,3 +130,4 @@ export type ResourceRecord = z.infer<typeof resourceSchema>;
 export type ContactRecord = z.infer<typeof contactSchema>;
 export type BookingRecord = z.infer<typeof bookingSchema>;
 export type AvailabilityAnswer = z.infer<typeof availabilitySchema>;
+export type TriggerPayload = z.infer<typeof triggerPayloadSchema>;

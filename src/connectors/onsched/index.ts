@@ -6,6 +6,7 @@ import { type OnSchedCredentials, onschedCredentialsSchema, refreshTokenStrategy
 import { OnSchedClient } from './client.js';
 import { onschedProvider as P } from './provider.js';
 import { onschedQueries, type OnSchedSettings } from './queries.js';
+import { onschedWebhooks } from './webhooks.js';
 import { companySchema } from './schemas.js';
 
 type Ctx = ConnectorContext<OnSchedCredentials, OnSchedSettings>;
@@ -61,7 +62,8 @@ const module: ConnectorModule<OnSchedCredentials, OnSchedSettings> = {
 
   create(ctx): Connector {
     const { client } = build(ctx);
-    return { webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] }, ...onschedQueries(ctx, client) };
+    const queries = onschedQueries(ctx, client);
+    return { webhooks: onschedWebhooks(ctx, client, queries), ...queries };
   },
 };
 

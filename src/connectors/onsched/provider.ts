@@ -40,8 +40,32 @@ export const onschedProvider = {
   /** Customer listings used to batch customer look-ups are cached this long. */
   customerTtlMs: 30_000,
   webhooks: {
-    /** V3 location webhooks, no signature, no retries (§4, §6). */
+    /**
+     * V3 location webhooks registered through the API, no signature, no retries (§4, §6). The
+     * reminder is a fixed 24 hours ahead, not the gateway's STARTING_SOON: the gateway times those.
+     */
     mode: WebhookMode.NATIVE,
+    push: 'api' as const,
+    timedEvents: false,
     events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],
   },
+  /** A location's V3 webhooks (§4): `GET` lists, `POST` adds one; `?locationId=`. */
+  webhookPath: '/v3/webhook',
+  /** Replaces a location's whole set, `{"webhooks":[…]}` (`?locationId=`): the only way to remove one (§4). */
+  setWebhooksPath: '/v3/webhook/setWebhooks',
+  /**
+   * A header the webhook is configured to send, carrying the connection's receiver secret: OnSched
+   * signs nothing, and sends configured headers as they are (§4).
+   */
+  secretHeader: 'X-Gateway-Token',
+  /** Webhook triggers → unified events (§4, §6); the other triggers are no event of the unified model. */
+  triggerEvents: {
+    NEW_APPOINTMENT: BookingEventType.BOOKING_CREATED,
+    APPOINTMENT_CANCELLED: BookingEventType.BOOKING_CANCELED,
+  },
+  /**
+   * `changedBookings` reads the appointments starting in this window around now, in days: the list
+   * has no updated-since filter, only local start dates (§3.4).
+   */
+  changesWindowDays: { past: 1, ahead: 32 },
 } as const;

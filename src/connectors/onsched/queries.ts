@@ -25,6 +25,7 @@ import {
   type AvailableTime,
   companySchema,
   customerSchema,
+  type Location,
   locationSchema,
   type Service,
   serviceSchema,
@@ -46,7 +47,7 @@ const DAY_MS = 86_400_000;
 const API = P.apiPath;
 
 /** The companies of a connection, each with its own key (never another company's). */
-function companyScopes(ctx: Ctx): CompanyScope[] {
+export function companyScopes(ctx: Ctx): CompanyScope[] {
   const keys = ctx.credentials.companyApiKeys;
   return (ctx.settings.companies ?? [])
     .filter((c) => c.keyIndex >= 0 && c.keyIndex < keys.length)
@@ -55,6 +56,11 @@ function companyScopes(ctx: Ctx): CompanyScope[] {
       label: `${c.name} (company API key #${c.keyIndex + 1})`,
       apiKey: keys[c.keyIndex],
     }));
+}
+
+/** A company's locations (§3.1), cached `P.referenceTtlMs` in `ctx.cache`; shared by the queries and the webhooks. */
+export function cachedLocations(ctx: Ctx, client: OnSchedClient): (s: CompanyScope) => Promise<Location[]> {
+  return (s) => ctx.cache.getOrLoad(`locations:${s.id}`, P.referenceTtlMs, () => client.all(s, 'listLocations', `${API}/locations`, {}, locationSchema));
 }
 
 /** Runs a get-by-id; NOT_FOUND, and a 400 for an id the platform cannot read, answer null. */
@@ -127,8 +133,7 @@ export function onschedQueries(ctx: Ctx, client: OnSchedClient): OnSchedQueries 
 
   const company = (s: CompanyScope) =>
     ctx.cache.getOrLoad(`company:${s.id}`, P.referenceTtlMs, () => client.get(s, 'listOrganizations', P.companyPath, {}, companySchema));
-  const locations = (s: CompanyScope) =>
-    ctx.cache.getOrLoad(`locations:${s.id}`, P.referenceTtlMs, () => client.all(s, 'listLocations', `${API}/locations`, {}, locationSchema));
+  const locations = cachedLocations(ctx, client);
   const services = (s: CompanyScope) =>
     ctx.cache.getOrLoad(`services:${s.id}`, P.referenceTtlMs, () => client.all(s, 'listServices', `${API}/services`, {}, serviceSchema));
   const customers = (s: CompanyScope) =>

@@ -87,6 +87,28 @@ export const availabilitySchema = z.looseObject({
   availableTimes: z.array(availableTimeSchema).default([]),
 });
 
+/** A V3 webhook of a location (§4); `headers` are sent with every delivery. */
+export const webhookSchema = z.looseObject({
+  id: z.string().nullish(),
+  locationId: z.string().nullish(),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()).nullish(),
+  triggers: z.array(z.string()),
+  active: z.boolean().nullish(),
+});
+
+/** `GET /v3/webhook` and `POST /v3/webhook/setWebhooks` answer: `{"status","data":[…]}` (§4). */
+export const webhookListSchema = z.looseObject({ data: z.array(webhookSchema) });
+
+/** `POST /v3/webhook` answer: `{"status","data":{…}}` (§4). */
+export const webhookAnswerSchema = z.looseObject({ data: webhookSchema });
+
+/** A webhook delivery (§4): the appointment (§3.4, sensitive fields left out) and the trigger. */
+export const webhookPayloadSchema = z.looseObject({
+  appointment: appointmentSchema,
+  trigger: z.string(),
+});
+
 const buildListOf = <T extends z.ZodType>(item: T) =>
   z.looseObject({
     hasMore: z.boolean().optional(),
@@ -120,3 +142,4 @@ export type Service = z.infer<typeof serviceSchema>;
 export type Customer = z.infer<typeof customerSchema>;
 export type Appointment = z.infer<typeof appointmentSchema>;
 export type AvailableTime = z.infer<typeof availableTimeSchema>;
+export type Webhook = z.infer<typeof webhookSchema>;
