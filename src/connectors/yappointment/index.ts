@@ -12,6 +12,7 @@ import {
 import { YAppointmentClient } from './client.js';
 import { yappointmentProvider as P } from './provider.js';
 import { grantCompany, yappointmentQueries, type YAppointmentSettings } from './queries.js';
+import { yappointmentWebhooks } from './webhooks.js';
 
 type Ctx = ConnectorContext<YAppointmentCredentials, YAppointmentSettings>;
 
@@ -55,7 +56,7 @@ const module: ConnectorModule<YAppointmentCredentials, YAppointmentSettings> = {
 
   create(ctx): Connector {
     const { client } = build(ctx);
-    return { webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] }, ...yappointmentQueries(ctx, client) };
+    return { webhooks: yappointmentWebhooks(ctx, client), ...yappointmentQueries(ctx, client) };
   },
 };
 

@@ -52,9 +52,22 @@ export const yappointmentProvider = {
    * look-up each: at most one call (or one listing) per batch.
    */
   customerListingMinRefs: 2,
-  /** Webhooks are registered only in the web app (§4): the gateway polls with `updatedSince`. */
+  /**
+   * Webhooks are registered only in the web app (§4), which shows the secret an operator hands the
+   * gateway: polling (`filter.updatedSince`, §3.4) with pushes verified and mapped where set up.
+   */
   webhooks: {
     mode: WebhookMode.POLLING,
     events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],
+    push: 'web-app',
+    /** The platform pushes no starting/started/ended events (§6). */
+    timedEvents: false,
+    /** Hex HMAC-SHA256 of the raw body, keyed with the webhook secret (§4 "Delivery"); Node lower-cases header names. */
+    signatureHeader: 'x-webhook-signature',
+    /** Pushed event names the unified model has (§6); every other event is acknowledged and dropped. */
+    pushedEvents: {
+      'booking.created': BookingEventType.BOOKING_CREATED,
+      'booking.cancelled': BookingEventType.BOOKING_CANCELED,
+    },
   },
 } as const;

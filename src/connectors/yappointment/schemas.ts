@@ -98,6 +98,17 @@ export const errorEnvelopeSchema = z.looseObject({
   }),
 });
 
+/**
+ * A webhook push (§4 "Delivery"): the event id (the deduplication key), when it happened, its name,
+ * and `data`, which the event name types (a §3.4 booking for `booking.*`, a customer for `customer.*`).
+ */
+export const webhookPushSchema = z.looseObject({
+  id: z.string().min(1),
+  timestamp: z.string().nullish(),
+  event: z.string().min(1),
+  data: z.unknown(),
+});
+
 /** The exact four-field token answer (§2.2). */
 export const tokenAnswerSchema = z.object({
   access_token: z.string().min(1),
