@@ -4,6 +4,7 @@ import { type AppointeddCredentials, appointeddCredentialsSchema, clientCredenti
 import { AppointeddClient } from './client.js';
 import { appointeddProvider as P } from './provider.js';
 import { appointeddQueries, type AppointeddSettings, listAccounts } from './queries.js';
+import { appointeddWebhooks } from './webhooks.js';
 
 type Ctx = ConnectorContext<AppointeddCredentials, AppointeddSettings>;
 
@@ -35,7 +36,7 @@ const module: ConnectorModule<AppointeddCredentials, AppointeddSettings> = {
 
   create(ctx): Connector {
     const { client } = build(ctx);
-    return { webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] }, ...appointeddQueries(ctx, client) };
+    return { webhooks: appointeddWebhooks(ctx, client), ...appointeddQueries(ctx, client) };
   },
 };
 

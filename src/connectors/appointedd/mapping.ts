@@ -1,6 +1,6 @@
 import { BookingStatus } from '../enums.js';
 import type { UnifiedBooking, UnifiedCustomer, UnifiedOrganization, UnifiedService, UnifiedTimeSlot } from '../types.js';
-import type { AccountResource, BookingResource, CustomerResource, ServiceResource, SlotResource } from './schemas.js';
+import type { AccountResource, BookingResource, CustomerResource, PushedBooking, ServiceResource, SlotResource } from './schemas.js';
 
 /** Pure mapping of Appointedd records into the unified model (contract §6). */
 
@@ -81,6 +81,32 @@ export function toBooking(b: BookingResource, nowMs: number): UnifiedBooking {
     createdAt: a.created ? new Date(a.created) : null,
     updatedAt: a.updated ? new Date(a.updated) : null,
     raw: b,
+  };
+}
+
+/**
+ * A booking push's data (§4) → Booking, field for field what `toBooking` makes of the same booking's
+ * resource: the account ← `organisation.id`, service ← `service.id`, customer ← the first participant,
+ * status by the same rule (the capitalised `Confirmed` and `No Status` compare case-insensitively).
+ * `raw` is the push's data as received.
+ */
+export function toBookingFromPush(p: PushedBooking, nowMs: number): UnifiedBooking {
+  const b = p.booking;
+  const startsAt = new Date(b.start_time);
+  const endsAt = new Date(b.end_time);
+  return {
+    ref: b.id,
+    nativeId: b.id,
+    organizationRef: p.organisation.id,
+    status: bookingStatus(b.status, p.participants[0]?.booking_status, endsAt.getTime(), nowMs),
+    startsAt,
+    endsAt,
+    timezone: b.timezone ?? null,
+    serviceRef: p.service?.id ?? null,
+    customerRef: p.participants[0]?.id ?? null,
+    createdAt: b.created ? new Date(b.created) : null,
+    updatedAt: b.updated ? new Date(b.updated) : null,
+    raw: p,
   };
 }
 

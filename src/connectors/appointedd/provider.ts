@@ -37,8 +37,26 @@ export const appointeddProvider = {
    * more than two more pages to a window of starts, before it reads everything instead.
    */
   bookingWindowCalls: 8,
+  /**
+   * Webhooks are set up only in the web app, one trigger each, authenticated by basic auth or a custom
+   * header and never signed (§4): polling (`filter[updated_gte]`, §3.4) with pushes checked and mapped
+   * where an operator set them up.
+   */
   webhooks: {
     mode: WebhookMode.POLLING,
     events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],
+    push: 'web-app',
+    /** The platform pushes no starting/started/ended events (§6). */
+    timedEvents: false,
+    /**
+     * The custom header an operator names in the webhook's authentication, with the secret as its value
+     * (or basic auth with any username and the secret as password). Lower case, as Node hands headers over.
+     */
+    secretHeader: 'x-gateway-token',
+    /** Pushed triggers the unified model has (§6); every other trigger is acknowledged and dropped. */
+    pushedEvents: {
+      booking_created: BookingEventType.BOOKING_CREATED,
+      booking_cancelled: BookingEventType.BOOKING_CANCELED,
+    },
   },
 } as const;

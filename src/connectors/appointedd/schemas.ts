@@ -98,6 +98,31 @@ export const countDocumentSchema = z.looseObject({
   meta: z.looseObject({ total: z.number().int().nonnegative().optional() }).optional(),
 });
 
+/** A webhook push (§4): the trigger and its data, which the trigger types. */
+export const webhookPushSchema = z.looseObject({
+  event_type: z.string().min(1),
+  event_data: z.unknown(),
+});
+
+/**
+ * The data of a booking push (§4): not the JSON:API resource but the v1 shape, `Z` dates and
+ * capitalised statuses; `participants[].id` is the customer id.
+ */
+export const pushedBookingSchema = z.looseObject({
+  organisation: z.looseObject({ id: z.string().min(1) }),
+  booking: z.looseObject({
+    id: z.string().min(1),
+    start_time: z.string(),
+    end_time: z.string(),
+    status: z.string(),
+    timezone: z.string().nullish(),
+    created: z.string().nullish(),
+    updated: z.string().nullish(),
+  }),
+  participants: z.array(z.looseObject({ id: z.string(), booking_status: z.string().nullish() })).default([]),
+  service: z.looseObject({ id: z.string() }).nullish(),
+});
+
 export const tokenAnswerSchema = z.object({
   access_token: z.string().min(1),
   token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', 'token_type must be Bearer'),
@@ -113,3 +138,4 @@ export type ServiceResource = z.infer<typeof serviceSchema>;
 export type CustomerResource = z.infer<typeof customerSchema>;
 export type BookingResource = z.infer<typeof bookingSchema>;
 export type SlotResource = z.infer<typeof slotSchema>;
+export type PushedBooking = z.infer<typeof pushedBookingSchema>;
