@@ -5,6 +5,7 @@ import { appIdOf, BookingtimeAuth, type BookingtimeCredentials, bookingtimeCrede
 import { BookingtimeClient } from './client.js';
 import { bookingtimeProvider as P } from './provider.js';
 import { bookingtimeQueries, type BookingtimeSettings, organizationListing } from './queries.js';
+import { bookingtimeWebhooks } from './webhooks.js';
 
 type Ctx = ConnectorContext<BookingtimeCredentials, BookingtimeSettings>;
 
@@ -51,7 +52,7 @@ const module: ConnectorModule<BookingtimeCredentials, BookingtimeSettings> = {
 
   create(ctx): Connector {
     const { client } = build(ctx);
-    return { webhooks: { mode: P.webhooks.mode, events: [...P.webhooks.events] }, ...bookingtimeQueries(ctx, client) };
+    return { webhooks: bookingtimeWebhooks(ctx, client), ...bookingtimeQueries(ctx, client) };
   },
 };
 

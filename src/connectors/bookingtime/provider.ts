@@ -65,8 +65,18 @@ export const bookingtimeProvider = {
   concurrency: 8,
   /** A batch of at least this many customers of one organization reads its (cached) listing instead of one show each. */
   customerListingMinRefs: 2,
+  /**
+   * No webhooks and no updated-since filter (§4, §3.4): the gateway diffs what `changedBookings`
+   * reads, every appointment of the local months around now, per organization.
+   */
   webhooks: {
     mode: WebhookMode.POLLING,
     events: [BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED],
+    push: 'none',
+    timedEvents: false,
+    /** A poll reads the local months from this long before now (at least the past day)… */
+    pollBehindMs: 86_400_000,
+    /** …to this long after it (at least the next 31 days), and always the current and the next month. */
+    pollAheadMs: 31 * 86_400_000,
   },
 } as const;

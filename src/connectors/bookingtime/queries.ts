@@ -102,6 +102,27 @@ export function monthsForRound(
   return Math.min(max, Math.max(1, Math.ceil((limit - found) / (found / span))));
 }
 
+/** One local calendar month (y, 1–12) of an organization's appointments, every one of them (cancelled ones included). */
+export type MonthOf = (o: BookingtimeOrganization, y: number, m: number) => Promise<AppointmentRange>;
+
+/**
+ * Reads one local calendar month of an organization's appointments (`listMonth`, §3.4). A month that
+ * ended more than a day ago (by `now`, epoch ms) cannot change any more (appointments are booked and
+ * moved into free slots, which lie ahead, and ended ones can be neither cancelled nor moved), so it is
+ * cached in `ctx.cache` for `P.pastMonthTtlMs`; current and future months for `P.liveMonthTtlMs` (0:
+ * read by every call; identical reads in flight share one). Shared by `listBookings` and the poll
+ * (`webhooks.ts`).
+ */
+export function monthReader(ctx: Ctx, client: BookingtimeClient, now: () => number): MonthOf {
+  return (o, y, m) => {
+    const read = () => client.organization(o.id, 'listBookings', { path: `/appointment/year/${y}/month/${m}/listMonth` }, answers.appointmentRange);
+    const next = nextMonth({ y, m });
+    const endsMs = Date.UTC(next.y, next.m - 1, 1) + DAY_MS; // a day of slack for any time zone
+    const ttlMs: number = endsMs + DAY_MS < now() ? P.pastMonthTtlMs : P.liveMonthTtlMs;
+    return ctx.cache.getOrLoad(`month:${o.id}:${y}-${m}`, ttlMs, read);
+  };
+}
+
 /**
  * The queries of one connection over the organizations it discovered (`ctx.settings`). Refs are
  * `<organizationId>:<id>` (`refOf`); a ref of an organization outside the connection is answered
@@ -162,19 +183,7 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
       return [first, ...rest].flatMap((l) => l.recordList);
     });
 
-  /**
-   * One local calendar month of an organization's appointments (`listMonth`, §3.4). A month that
-   * ended more than a day ago cannot change any more (appointments are booked and moved into free
-   * slots, which lie ahead, and ended ones can be neither cancelled nor moved), so it is cached for
-   * `P.pastMonthTtlMs`; current and future months for `P.liveMonthTtlMs` (0: read by every call).
-   */
-  const monthOf = (o: BookingtimeOrganization, y: number, m: number): Promise<AppointmentRange> => {
-    const read = () => client.organization(o.id, 'listBookings', { path: `/appointment/year/${y}/month/${m}/listMonth` }, answers.appointmentRange);
-    const next = nextMonth({ y, m });
-    const endsMs = Date.UTC(next.y, next.m - 1, 1) + DAY_MS; // a day of slack for any time zone
-    const ttlMs: number = endsMs + DAY_MS < now() ? P.pastMonthTtlMs : P.liveMonthTtlMs;
-    return ctx.cache.getOrLoad(`month:${o.id}:${y}-${m}`, ttlMs, read);
-  };
+  const monthOf = monthReader(ctx, client, now);
 
   /**
    * The first `q.limit` bookings of `organizations` for `q`, walking each one's local calendar
