@@ -103,10 +103,83 @@ export interface CreateBookingInput {
   startsAt: Date;
 }
 
-/** What the gateway can do about booking events for this platform. */
+/** A request the platform pushed to the gateway's receiver, as received (nothing parsed yet). */
+export interface PushedRequest {
+  /** Header names in lower case (Node's `IncomingMessage.headers`). */
+  headers: Record<string, string | string[] | undefined>;
+  /** The query string of the receiver URL as called. */
+  query: URLSearchParams;
+  /** The exact bytes of the body (signatures are computed over these). */
+  rawBody: Buffer;
+}
+
+/** A booking event the platform reported (pushed, or found by the connector), mapped to the unified model. */
+export interface PlatformEvent {
+  /** The platform's own id of this event (its retries repeat it); null where the platform has none. */
+  eventId: string | null;
+  type: BookingEventType;
+  booking: UnifiedBooking;
+  /** When it happened on the platform; null when the payload does not say (the gateway uses the time it arrived). */
+  occurredAt: Date | null;
+}
+
+/**
+ * What the gateway registered at the platform for one connection (NATIVE platforms): the connector's
+ * own record (trigger ids, locations), stored by the gateway as JSON and handed back on the next sync.
+ */
+export type WebhookRegistration = Record<string, unknown>;
+
+/** Where the platform should push: the gateway's receiver for the connection, and the secret that proves a push is genuine. */
+export interface ReceiverTarget {
+  /** `https://gateway.example/webhooks/<slug>/<unguessable id>` (no query string). */
+  url: string;
+  /** Made by the gateway (NATIVE); the connector puts it where the platform echoes it (a URL parameter, a header). */
+  secret: string;
+}
+
+/**
+ * What the gateway can do about booking events for this platform.
+ *
+ * - `mode`: NATIVE when the connector registers webhooks through the platform's API (`sync`), else POLLING.
+ * - `push`: how pushed requests reach the gateway: `api` (registered by `sync`), `web-app` (an operator pastes
+ *   the receiver URL into the platform's web app, which shows a secret the operator hands the gateway),
+ *   `none` (the platform cannot push).
+ * - `timedEvents`: the platform itself pushes BOOKING_STARTING_SOON/STARTED/ENDED; elsewhere the gateway
+ *   schedules them from booking times.
+ *
+ * The gateway polls every connection that has a subscription (`poll`), NATIVE ones too (platforms that
+ * push once and never retry lose events; polling reconciles), and de-duplicates by (booking, type).
+ */
 export interface WebhookCapabilities {
   mode: WebhookMode;
   events: BookingEventType[];
+  push: 'api' | 'web-app' | 'none';
+  timedEvents: boolean;
+  /**
+   * NATIVE only: makes what is registered at the platform for this connection match `events` (the union
+   * of the connection's subscriptions), pushing to `target`. `previous` is what the last sync answered
+   * (null the first time). An empty `events` removes everything the gateway registered and answers null.
+   * Registers nothing the platform would push twice, and never touches webhooks the gateway did not make.
+   */
+  sync?(target: ReceiverTarget, events: readonly BookingEventType[], previous: WebhookRegistration | null): Promise<WebhookRegistration | null>;
+  /**
+   * Whether `req` was pushed by the platform for this connection: checked against `secret` (the gateway's
+   * for `api`, the operator's for `web-app`) in constant time, over the raw bytes where the platform signs.
+   * Never throws.
+   */
+  verify?(req: PushedRequest, secret: string): boolean;
+  /**
+   * The booking events in a verified push (empty for pushes that are not booking events the unified model
+   * has, e.g. customer updates). Throws `ProviderError` when the body is not the platform's payload.
+   */
+  parse?(req: PushedRequest): Promise<PlatformEvent[]>;
+  /**
+   * Bookings that may have changed since `since` (platform time; the gateway passes an instant with some
+   * overlap): the platform's updated-since filter where it has one, else every booking of a window the
+   * connector chooses (at least the past day and the next 31 days). The gateway compares them with what it
+   * saw before, so extra, unchanged bookings are harmless; missing changed ones are not.
+   */
+  changedBookings(since: Date): Promise<UnifiedBooking[]>;
 }
 
 /**
@@ -134,6 +207,14 @@ export interface Connector {
   readonly webhooks: WebhookCapabilities;
 }
 
+/** The gateway's app as registered with a platform (configuration). */
+export interface AppIdentity {
+  clientId?: string;
+  clientSecret?: string;
+  /** The app's registered name, where the platform's API names it (DaySchedule's trigger path). */
+  appName?: string;
+}
+
 /** Platform endpoints a connection uses (production or sandbox hosts, or the emulators). */
 export interface Endpoints {
   apiUrl: string;
@@ -151,7 +232,7 @@ export interface ConnectorContext<Credentials = unknown, Settings = Record<strin
   sandbox: boolean;
   endpoints: Endpoints;
   /** The app's client id/secret from configuration (authorization-code platforms). */
-  app: { clientId?: string; clientSecret?: string };
+  app: AppIdentity;
   credentials: Credentials;
   /** Non-secret settings discovered at connect time (organization ids, …). */
   settings: Settings;

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { pushedJson, sameSecret } from '../webhook-push.js';
 import type { z } from 'zod';
 import { ProviderResponseError } from '../errors.js';
 import type { BookingEventType } from '../enums.js';
@@ -18,15 +18,6 @@ import { bookingSchema, pushedBookingSchema, webhookPushSchema } from './schemas
  */
 
 type Ctx = ConnectorContext<AppointeddCredentials, AppointeddSettings>;
-
-/**
- * Whether two secrets are equal, in time that depends on neither: both are hashed first, so even
- * their lengths stay hidden. Pure.
- */
-export function sameSecret(given: string, secret: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(secret));
-}
 
 /** One header's value; null when absent or repeated (a repeated secret header is not a push of the platform). */
 function single(value: string | string[] | undefined): string | null {
@@ -78,12 +69,7 @@ function parsePushed<S extends z.ZodType>(value: unknown, schema: S, detail: str
  * the platform.
  */
 export function pushedEvents(rawBody: Buffer, accountIds: readonly string[], nowMs: number): PlatformEvent[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    throw new ProviderResponseError(P.key, 'parseWebhook', 'the body is not JSON');
-  }
+  const json = pushedJson(P.key, rawBody);
   const push = parsePushed(json, webhookPushSchema, '');
   const type: BookingEventType | undefined = (P.webhooks.pushedEvents as Record<string, BookingEventType>)[push.event_type];
   if (!type) return [];

@@ -49,7 +49,7 @@ const module: ConnectorModule<DayScheduleCredentials, DayScheduleSettings> = {
     const { client } = build(ctx);
     const links = contactLinks(ctx, client);
     const queries = dayscheduleQueries(ctx, client, links);
-    return { webhooks: dayscheduleWebhooks(client, queries, links), ...queries };
+    return { webhooks: dayscheduleWebhooks(client, queries, links, ctx.app.appName ?? P.appName), ...queries };
   },
 };
 

@@ -61,7 +61,7 @@ export const dayscheduleProvider = {
   /**
    * The gateway's marketplace app as the trigger path names it (§1, §4: the lower-case app name,
    * `unifiedgateway` in the emulator). It is neither the client id nor anything an API call tells:
-   * it is how the app was registered with DaySchedule.
+   * it is how the app was registered with DaySchedule. `DAYSCHEDULE_APP_NAME` overrides it.
    */
   appName: 'unifiedgateway',
   /** Trigger subscription under `apiPath`, the app name appended (§4): `POST /v1/webhook/{app_name}`. */

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { pushedJson, sameSecret } from '../webhook-push.js';
 import { z } from 'zod';
 import type { BookingEventType } from '../enums.js';
 import { ProviderResponseError } from '../errors.js';
@@ -30,14 +30,6 @@ export function triggerUrl(target: ReceiverTarget): string {
   return `${target.url}?${P.secretParam}=${encodeURIComponent(target.secret)}`;
 }
 
-/** Whether `given` is `secret` (non-empty), compared in constant time; different lengths → false. */
-export function sameSecret(given: string | null | undefined, secret: string): boolean {
-  if (typeof given !== 'string' || secret.length === 0) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * The webhook half of the DaySchedule connector. `sync` registers one app trigger per wanted type at
  * `POST /v1/webhook/{app_name}` (§4) and deletes the ones the previous sync registered that are no
@@ -46,8 +38,13 @@ export function sameSecret(given: string | null | undefined, secret: string): bo
  * `parse` links the booking to its customer as the queries do (`links`); `changedBookings` lists a
  * window of start times, the platform having no updated-since filter (§3.4).
  */
-export function dayscheduleWebhooks(client: DayScheduleClient, queries: Pick<DayScheduleQueries, 'listBookings'>, links: ContactLinks): WebhookCapabilities {
-  const path = `${P.triggerPath}/${encodeURIComponent(P.appName)}`;
+export function dayscheduleWebhooks(
+  client: DayScheduleClient,
+  queries: Pick<DayScheduleQueries, 'listBookings'>,
+  links: ContactLinks,
+  appName: string,
+): WebhookCapabilities {
+  const path = `${P.triggerPath}/${encodeURIComponent(appName)}`;
 
   const subscribe = async (type: string, url: string): Promise<string> =>
     (await client.write('syncWebhooks', 'POST', path, { type, url }, triggerAnswerSchema)).id;
@@ -86,12 +83,7 @@ export function dayscheduleWebhooks(client: DayScheduleClient, queries: Pick<Day
      * delivery does not say when it happened. Throws `ProviderError` for a body that is not a delivery.
      */
     async parse(req: PushedRequest): Promise<PlatformEvent[]> {
-      let body: unknown;
-      try {
-        body = JSON.parse(req.rawBody.toString('utf8'));
-      } catch {
-        throw new ProviderResponseError(P.key, 'parseWebhook', 'the body is not JSON');
-      }
+      const body = pushedJson(P.key, req.rawBody);
       const payload = triggerPayloadSchema.safeParse(body);
       if (!payload.success) {
         const issue = payload.error.issues[0];

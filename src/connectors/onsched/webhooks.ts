@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { pushedJson, sameSecret } from '../webhook-push.js';
 import { z } from 'zod';
 import type { BookingEventType } from '../enums.js';
 import { ProviderError, ProviderResponseError } from '../errors.js';
@@ -53,14 +53,6 @@ function isWanted(w: Webhook, wanted: ReturnType<typeof wantedWebhook>): boolean
 function definitionOf(w: Webhook): Record<string, unknown> {
   const { id: _id, locationId: _location, createdAt: _created, ...definition } = w;
   return definition;
-}
-
-/** Whether `given` is `secret` (non-empty), compared in constant time; different lengths → false. */
-export function sameSecret(given: string | string[] | undefined, secret: string): boolean {
-  if (typeof given !== 'string' || secret.length === 0) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -148,12 +140,7 @@ export function onschedWebhooks(ctx: Ctx, client: OnSchedClient, queries: Pick<O
      * body that is not a delivery.
      */
     async parse(req: PushedRequest): Promise<PlatformEvent[]> {
-      let body: unknown;
-      try {
-        body = JSON.parse(req.rawBody.toString('utf8'));
-      } catch {
-        throw new ProviderResponseError(P.key, 'parseWebhook', 'the body is not JSON');
-      }
+      const body = pushedJson(P.key, req.rawBody);
       const payload = webhookPayloadSchema.safeParse(body);
       if (!payload.success) {
         const issue = payload.error.issues[0];

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { pushedJson } from '../webhook-push.js';
 import type { z } from 'zod';
 import { ProviderResponseError } from '../errors.js';
 import type { BookingEventType } from '../enums.js';
@@ -60,12 +61,7 @@ function parsePushed<S extends z.ZodType>(value: unknown, schema: S, detail: str
  * `timestamp`. Throws `ProviderResponseError` when the body is not a push of the platform.
  */
 export function pushedEvents(rawBody: Buffer, companyId: string): PlatformEvent[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    throw new ProviderResponseError(P.key, 'parseWebhook', 'the body is not JSON');
-  }
+  const json = pushedJson(P.key, rawBody);
   const push = parsePushed(json, webhookPushSchema, '');
   const type: BookingEventType | undefined = (P.webhooks.pushedEvents as Record<string, BookingEventType>)[push.event];
   if (!type) return [];
