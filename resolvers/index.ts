@@ -7,6 +7,7 @@ import { OrganizationResolver } from './organization.resolver.js';
 import { QueryResolver } from './query.resolver.js';
 import { ServiceResolver } from './service.resolver.js';
 import { SubscriptionResolver } from './subscription.resolver.js';
+import { BookingEventResolver, WebhookDeliveryResolver, WebhookSubscriptionResolver } from './webhook.resolver.js';
 
 export const resolvers: NonEmptyArray<Function> = [
   QueryResolver,
@@ -18,4 +19,7 @@ export const resolvers: NonEmptyArray<Function> = [
   BookingResolver,
   TimeSlotResolver,
   ProviderConnectionResolver,
+  WebhookSubscriptionResolver,
+  WebhookDeliveryResolver,
+  BookingEventResolver,
 ];

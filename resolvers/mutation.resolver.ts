@@ -1,12 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, ID, Info, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Info, Int, Mutation, Resolver } from 'type-graphql';
 import { Booking } from '../schema/booking.type.js';
 import { AuthorizationRequest, ProviderConnection } from '../schema/connection.type.js';
 import { Customer } from '../schema/customer.type.js';
 import { Provider } from '../schema/enums.js';
 import { WebhookSubscription } from '../schema/events.type.js';
 import { ConnectProviderInput, CreateBookingInput, CreateCustomerInput, SubscribeWebhookInput } from '../schema/inputs.js';
-import { GatewayError } from '../src/gateway/errors.js';
 import type { GraphQLContext } from './context.js';
 
 @Resolver()
@@ -70,13 +69,38 @@ export class MutationResolver {
     return ctx.writes.cancelBooking(ctx.scopeAt(info), id, reason);
   }
 
-  @Mutation(() => WebhookSubscription)
-  subscribeWebhook(@Arg('input', () => SubscribeWebhookInput) _input: SubscribeWebhookInput): WebhookSubscription {
-    throw new GatewayError('NOT_IMPLEMENTED', 'webhook subscriptions are not available in this version of the gateway yet');
+  @Mutation(() => WebhookSubscription, {
+    description:
+      "Subscribes to a connection's booking events: delivered to bookingEvents subscribers and, with a targetUrl, as signed POSTs (Standard Webhooks). Answers the signingSecret once.",
+  })
+  subscribeWebhook(@Arg('input', () => SubscribeWebhookInput) input: SubscribeWebhookInput, @Ctx() ctx: GraphQLContext) {
+    return ctx.webhooks.subscribe(ctx.tenant, input);
   }
 
-  @Mutation(() => Boolean)
-  unsubscribeWebhook(@Arg('id', () => ID) _id: string): boolean {
-    throw new GatewayError('NOT_IMPLEMENTED', 'webhook subscriptions are not available in this version of the gateway yet');
+  @Mutation(() => Boolean, { description: 'Removes a subscription, what the gateway registered for it at the platform, and its pending deliveries.' })
+  unsubscribeWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.webhooks.unsubscribe(ctx.tenant, id);
+  }
+
+  @Mutation(() => WebhookSubscription, { description: 'A new signingSecret; the old one keeps verifying for 24 hours (both signatures are sent).' })
+  rotateWebhookSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.webhooks.rotate(ctx.tenant, id);
+  }
+
+  @Mutation(() => Int, { description: 'Queues FAILED deliveries of a subscription again (all of them, or those with these ids).' })
+  replayWebhookDeliveries(
+    @Arg('subscriptionId', () => ID) subscriptionId: string,
+    @Arg('deliveryIds', () => [ID], { nullable: true }) deliveryIds: string[] | null,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.webhooks.replay(ctx.tenant, subscriptionId, deliveryIds);
+  }
+
+  @Mutation(() => String, {
+    description:
+      "For platforms whose webhooks are set up in their web app (yAppointment, Appointedd): stores the secret that web app shows for the gateway's receiver, so its pushes verify. Answers the receiver URL to paste there.",
+  })
+  setWebhookReceiverSecret(@Arg('connectionId', () => ID) connectionId: string, @Arg('secret', () => String) secret: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.webhooks.setReceiverSecret(ctx.tenant, connectionId, secret);
   }
 }

@@ -10,12 +10,16 @@ import { Organization } from '../schema/organization.type.js';
 import { TimeSlot } from '../schema/booking.type.js';
 import { DateTimeScalar } from '../schema/scalars.js';
 import { bookingArgs } from './args.js';
+import { decodeId, type NodeType } from '../src/gateway/ids.js';
 import type { GraphQLContext } from './context.js';
+
+const isNodeOf = (id: string, type: NodeType) => decodeId(id)?.type === type;
 
 @Resolver()
 export class QueryResolver {
   @Query(() => Node, { nullable: true, description: 'Any object by its global ID; null for unknown IDs and IDs of other tenants.' })
   node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    if (isNodeOf(id, 'WebhookSubscription')) return ctx.webhooks.get(ctx.tenant, id);
     return ctx.reads.node(ctx.scopeAt(info), id);
   }
 
@@ -79,8 +83,7 @@ export class QueryResolver {
   }
 
   @Query(() => [WebhookSubscription])
-  webhookSubscriptions(): WebhookSubscription[] {
-    // Webhook subscriptions arrive with the events issue; until then a tenant has none.
-    return [];
+  webhookSubscriptions(@Ctx() ctx: GraphQLContext) {
+    return ctx.webhooks.list(ctx.tenant);
   }
 }

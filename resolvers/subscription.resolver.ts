@@ -2,19 +2,22 @@ import { Arg, Resolver, Root, Subscription } from 'type-graphql';
 import { ProviderConnection } from '../schema/connection.type.js';
 import { BookingEventType, Provider } from '../schema/enums.js';
 import { BookingEvent } from '../schema/events.type.js';
+import type { BookingEventPayload } from '../src/events/event.js';
 import type { ConnectionRecord } from '../src/connections/connections.js';
+import { topics } from '../src/events/topics.js';
 import type { GraphQLContext } from './context.js';
 
-/** Topics are per tenant: a subscriber only ever sees its own tenant's events. */
-export const topics = {
-  bookingEvents: (tenantId: string) => `tenant:${tenantId}:booking-events`,
-  connectionStatus: (tenantId: string) => `tenant:${tenantId}:connection-status`,
-};
-
-/** Passes on only the values `keep` accepts; returning it ends the source. */
-async function* filterIterator<T>(source: AsyncIterableIterator<T>, keep: (v: T) => boolean): AsyncGenerator<T> {
+/**
+ * Passes on only the values `keep` accepts, each in a new request scope of `ctx`; returning it ends
+ * the source.
+ */
+async function* filterIterator<T>(ctx: GraphQLContext, source: AsyncIterableIterator<T>, keep: (v: T) => boolean): AsyncGenerator<T> {
   try {
-    for await (const v of source) if (keep(v)) yield v;
+    for await (const v of source) {
+      if (!keep(v)) continue;
+      ctx.renew();
+      yield v;
+    }
   } finally {
     await source.return?.();
   }
@@ -27,16 +30,17 @@ export class SubscriptionResolver {
       const ctx = context as GraphQLContext;
       const wanted = args as { providers?: Provider[] | null; types?: BookingEventType[] | null };
       return filterIterator(
-        ctx.events.subscribe<BookingEvent>(topics.bookingEvents(ctx.tenant.id)),
+        ctx,
+        ctx.events.subscribe<BookingEventPayload>(topics.bookingEvents(ctx.tenant.id)),
         (e) => (!wanted.providers?.length || wanted.providers.includes(e.provider)) && (!wanted.types?.length || wanted.types.includes(e.type)),
       );
     },
   })
   bookingEvents(
-    @Root() event: BookingEvent,
+    @Root() event: BookingEventPayload,
     @Arg('providers', () => [Provider], { nullable: true }) _providers: Provider[] | null,
     @Arg('types', () => [BookingEventType], { nullable: true }) _types: BookingEventType[] | null,
-  ): BookingEvent {
+  ): BookingEventPayload {
     return event;
   }
 

@@ -9,7 +9,8 @@ import { TenantService } from './auth/tenants.js';
 /**
  * `bookgraph start` — the gateway (sandbox mode when no platform is configured);
  * `bookgraph sandbox` — the five emulators standalone, one JSON line of base URLs on stdout;
- * `bookgraph tenant create <name>` / `bookgraph tenant list`.
+ * `bookgraph tenant create <name>` / `bookgraph tenant list`;
+ * `bookgraph webhooks replay <subscription id> [delivery id…]` — asks a running gateway to queue FAILED deliveries again.
  */
 async function main(argv: string[]): Promise<void> {
   const [command = 'start', ...rest] = argv;
@@ -20,8 +21,10 @@ async function main(argv: string[]): Promise<void> {
       return sandbox();
     case 'tenant':
       return tenant(rest);
+    case 'webhooks':
+      return webhooks(rest);
     default:
-      console.error(`unknown command "${command}". Commands: start, sandbox, tenant create <name>, tenant list`);
+      console.error(`unknown command "${command}". Commands: start, sandbox, tenant create <name>, tenant list, webhooks replay <subscription id>`);
       process.exitCode = 2;
   }
 }
@@ -75,6 +78,38 @@ async function tenant(args: string[]): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `webhooks replay <subscription id> [delivery id…]`: through the running gateway's GraphQL API (the
+ * gateway owns the queue and the store), as the tenant whose key is in BOOKGRAPH_API_KEY.
+ * BOOKGRAPH_URL (default `PUBLIC_URL`, else http://127.0.0.1:PORT) names the gateway.
+ */
+async function webhooks(args: string[]): Promise<void> {
+  const [action, subscriptionId, ...deliveryIds] = args;
+  const apiKey = process.env.BOOKGRAPH_API_KEY;
+  if (action !== 'replay' || !subscriptionId || !apiKey) {
+    console.error('usage: BOOKGRAPH_API_KEY=<tenant key> bookgraph webhooks replay <subscription id> [delivery id…]');
+    process.exitCode = 2;
+    return;
+  }
+  const config = loadConfig();
+  const url = `${process.env.BOOKGRAPH_URL ?? config.publicUrl ?? `http://127.0.0.1:${config.port}`}/graphql`;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({
+      query: 'mutation($s: ID!, $d: [ID!]) { replayWebhookDeliveries(subscriptionId: $s, deliveryIds: $d) }',
+      variables: { s: subscriptionId, d: deliveryIds.length ? deliveryIds : null },
+    }),
+  });
+  const body = (await res.json().catch(() => null)) as { data?: { replayWebhookDeliveries?: number }; errors?: Array<{ message: string }> } | null;
+  if (body?.errors?.length || typeof body?.data?.replayWebhookDeliveries !== 'number') {
+    console.error(`replay failed: ${body?.errors?.[0]?.message ?? `HTTP ${res.status} from ${url}`}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`${body.data.replayWebhookDeliveries} deliveries queued again.`);
 }
 
 function onSignal(stop: () => Promise<void>): void {

@@ -172,9 +172,17 @@ export type Mutation = {
   /** Removes a connection record that is not ACTIVE (PENDING, ERROR, DISCONNECTED, NEEDS_REAUTH after disconnect); true when removed. */
   deleteConnection: Scalars['Boolean']['output'];
   disconnectProvider: ProviderConnection;
+  /** Queues FAILED deliveries of a subscription again (all of them, or those with these ids). */
+  replayWebhookDeliveries: Scalars['Int']['output'];
+  /** A new signingSecret; the old one keeps verifying for 24 hours (both signatures are sent). */
+  rotateWebhookSecret: WebhookSubscription;
+  /** For platforms whose webhooks are set up in their web app (yAppointment, Appointedd): stores the secret that web app shows for the gateway's receiver, so its pushes verify. Answers the receiver URL to paste there. */
+  setWebhookReceiverSecret: Scalars['String']['output'];
   /** Starts the consent flow of a platform that connects through a person (OAuth authorization code). */
   startConnection: AuthorizationRequest;
+  /** Subscribes to a connection's booking events: delivered to bookingEvents subscribers and, with a targetUrl, as signed POSTs (Standard Webhooks). Answers the signingSecret once. */
   subscribeWebhook: WebhookSubscription;
+  /** Removes a subscription, what the gateway registered for it at the platform, and its pending deliveries. */
   unsubscribeWebhook: Scalars['Boolean']['output'];
 };
 
@@ -207,6 +215,23 @@ export type MutationDeleteConnectionArgs = {
 
 export type MutationDisconnectProviderArgs = {
   connectionId: Scalars['ID']['input'];
+};
+
+
+export type MutationReplayWebhookDeliveriesArgs = {
+  deliveryIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  subscriptionId: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetWebhookReceiverSecretArgs = {
+  connectionId: Scalars['ID']['input'];
+  secret: Scalars['String']['input'];
 };
 
 
@@ -413,6 +438,41 @@ export type TimeSlot = {
   startsAt: Scalars['DateTime']['output'];
 };
 
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['Int']['output'];
+  event: BookingEvent;
+  /** The webhook-id header value; the same on every attempt and on a replay. */
+  id: Scalars['ID']['output'];
+  lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the last attempt failed (timeout, connection refused, HTTP 500, ...); null when delivered. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** HTTP status of the last attempt; null when it got no answer. */
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  status: WebhookDeliveryStatus;
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryStatus =
+  /** Answered 2xx. */
+  | 'DELIVERED'
+  /** Retries exhausted; kept until replayed. */
+  | 'FAILED'
+  /** Waiting for its first attempt or for a retry. */
+  | 'PENDING';
+
 export type WebhookMode =
   /** The platform calls the gateway (registered through the platform's API). */
   | 'NATIVE'
@@ -423,11 +483,32 @@ export type WebhookSubscription = Node & {
   __typename?: 'WebhookSubscription';
   connection: ProviderConnection;
   createdAt: Scalars['DateTime']['output'];
+  /** Deliveries to targetUrl, newest first. */
+  deliveries: WebhookDeliveryConnection;
   events: Array<BookingEventType>;
   id: Scalars['ID']['output'];
   mode: WebhookMode;
+  /**
+   * The gateway's own receiver for this subscription's platform webhooks: registered at the platform by
+   * the gateway where the platform has a webhook API (NATIVE); for platforms whose webhooks are set up in
+   * their web app, the URL an operator pastes there (then pushed events arrive at once, and polling
+   * remains as reconciliation). Null where the platform cannot push at all.
+   */
+  receiverUrl?: Maybe<Scalars['String']['output']>;
+  /**
+   * The Standard Webhooks secret (whsec_ followed by base64) that signs every delivery to targetUrl.
+   * Returned by subscribeWebhook and rotateWebhookSecret only; null everywhere else.
+   */
+  signingSecret?: Maybe<Scalars['String']['output']>;
   /** Where the gateway also POSTs each event, signed; null for GraphQL-subscription-only delivery. */
   targetUrl?: Maybe<Scalars['String']['output']>;
+};
+
+
+export type WebhookSubscriptionDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
 };
 
 export type CreateBookingMutationVariables = Exact<{

@@ -10,7 +10,7 @@ const url = z.string().url();
 const optionalUrl = url.optional();
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** Per platform: `<KEY>_API_URL`, `_AUTH_URL`, `_SANDBOX_API_URL`, `_SANDBOX_AUTH_URL`, `_CLIENT_ID`, `_CLIENT_SECRET`. */
+/** Per platform: `<KEY>_API_URL`, `_AUTH_URL`, `_SANDBOX_API_URL`, `_SANDBOX_AUTH_URL`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_APP_NAME`. */
 const platformEnv = Object.fromEntries(
   PLATFORMS.map((p) => p.key).flatMap((p) => [
     [`${p}_API_URL`, optionalUrl],
@@ -19,6 +19,7 @@ const platformEnv = Object.fromEntries(
     [`${p}_SANDBOX_AUTH_URL`, optionalUrl],
     [`${p}_CLIENT_ID`, z.string().min(1).optional()],
     [`${p}_CLIENT_SECRET`, z.string().min(1).optional()],
+    [`${p}_APP_NAME`, z.string().min(1).optional()],
   ]),
 ) as Record<string, z.ZodOptional<z.ZodString>>;
 
@@ -62,6 +63,19 @@ const EnvSchema = z.object({
   PROVIDER_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
   /** GraphQL requests in flight in this process; beyond it a request gets 503 + Retry-After at once. */
   MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(256),
+  /** How often each connection with a webhook subscription is polled for changes, in seconds. */
+  POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** How long a delivery to a subscription's targetUrl is retried before it is FAILED, in seconds. */
+  WEBHOOK_RETRY_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(86_400),
+  /** The first retry delay of a delivery, in ms; each next one doubles (with jitter) up to an hour. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  /** How long one delivery attempt may take, in ms. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   ...platformEnv,
 });
 
@@ -74,6 +88,7 @@ export interface PlatformEndpoints {
   sandboxAuthUrl: string;
   clientId?: string;
   clientSecret?: string;
+  appName?: string;
 }
 
 export interface Config {
@@ -97,6 +112,10 @@ export interface Config {
   providerConcurrency: number;
   providerQueueTimeoutMs: number;
   maxInFlight: number;
+  pollIntervalMs: number;
+  webhookRetryWindowMs: number;
+  webhookRetryBaseMs: number;
+  webhookTimeoutMs: number;
   platforms: Record<Provider, PlatformEndpoints>;
 }
 
@@ -123,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sandboxAuthUrl: trimSlash(e[`${p}_SANDBOX_AUTH_URL`] ?? sandboxHosts?.auth ?? authUrl),
       clientId: e[`${p}_CLIENT_ID`],
       clientSecret: e[`${p}_CLIENT_SECRET`],
+      appName: e[`${p}_APP_NAME`],
     };
   }
   return {
@@ -146,6 +166,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providerConcurrency: e.PROVIDER_CONCURRENCY,
     providerQueueTimeoutMs: e.PROVIDER_QUEUE_TIMEOUT_MS,
     maxInFlight: e.MAX_IN_FLIGHT,
+    pollIntervalMs: e.POLL_INTERVAL_SECONDS * 1_000,
+    webhookRetryWindowMs: e.WEBHOOK_RETRY_WINDOW_SECONDS * 1_000,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     platforms,
   };
 }

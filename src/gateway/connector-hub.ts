@@ -5,7 +5,7 @@ import { ConnectorCacheStore, type SharedCache } from '../connectors/cache.js';
 import { HttpClient } from '../connectors/http.js';
 import { platformOf, type Provider } from '../connectors/platforms.js';
 import { DEFAULT_RESPONSE_TTLS, withResponseCache } from '../connectors/response-cache.js';
-import type { Connector, ConnectorContext, ConnectorModule, Endpoints } from '../connectors/types.js';
+import type { AppIdentity, Connector, ConnectorContext, ConnectorModule, Endpoints } from '../connectors/types.js';
 import type { TokenManager } from '../tokens/token-manager.js';
 
 /**
@@ -39,10 +39,10 @@ export class ConnectorHub {
     return sandbox ? { apiUrl: p.sandboxApiUrl, authUrl: p.sandboxAuthUrl } : { apiUrl: p.apiUrl, authUrl: p.authUrl };
   }
 
-  /** The app's client id and secret from configuration (consent-screen platforms). */
-  app(provider: Provider): { clientId?: string; clientSecret?: string } {
-    const { clientId, clientSecret } = this.config.platforms[provider];
-    return { clientId, clientSecret };
+  /** The app's client id, secret and registered name from configuration. */
+  app(provider: Provider): AppIdentity {
+    const { clientId, clientSecret, appName } = this.config.platforms[provider];
+    return { clientId, clientSecret, appName };
   }
 
   /** The context a connector module works in for connection `id` (also before its record exists). */
@@ -106,6 +106,11 @@ export class ConnectorHub {
   forget(connectionId: string): void {
     this.instances.delete(connectionId);
     this.dropCaches(connectionId);
+  }
+
+  /** Drops the connection's cached platform answers (an event made them stale), in every instance. */
+  invalidateResponses(connectionId: string): void {
+    void this.responseCache(connectionId).invalidatePrefix('');
   }
 
   /** Drops what the connection's caches hold, the shared second level of its responses included. */

@@ -6,12 +6,17 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLResolveInfo } fro
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from '../../resolvers/context.js';
-import { topics } from '../../resolvers/subscription.resolver.js';
+import { topics } from '../events/topics.js';
 import { TenantService, type Tenant } from '../auth/tenants.js';
 import type { Config } from '../config/config.js';
 import { ConnectionRepository, type ConnectionRecord } from '../connections/connections.js';
 import { ConnectionStatus } from '../connectors/enums.js';
 import { type EventBus, MemoryEventBus } from '../events/bus.js';
+import { DeliveryQueue } from '../events/delivery.js';
+import { EventIntake } from '../events/intake.js';
+import { Poller } from '../events/poller.js';
+import { SubscriptionRepository } from '../events/subscriptions.js';
+import { WebhookService } from '../events/webhooks.js';
 import { ConnectorHub } from '../gateway/connector-hub.js';
 import { storeSharedCache } from '../gateway/shared-cache.js';
 import { ConsentFlow } from '../gateway/consent.js';
@@ -40,10 +45,23 @@ export interface Services {
   lifecycle: ConnectionLifecycle;
   consent: ConsentFlow;
   events: EventBus;
+  webhooks: WebhookService;
+  subscriptions: SubscriptionRepository;
+  intake: EventIntake;
+  /** Background work: polling watched connections, working the delivery queues. */
+  poller: Poller;
+  deliveries: DeliveryQueue;
   log: Logger;
 }
 
-export function createServices(config: Config, store: Store, box: SecretBox, log: Logger, events: EventBus = new MemoryEventBus()): Services {
+export function createServices(
+  config: Config,
+  store: Store,
+  box: SecretBox,
+  log: Logger,
+  events: EventBus = new MemoryEventBus(),
+  opts: { sandbox?: boolean } = {},
+): Services {
   const tenants = new TenantService(store);
   const connections = new ConnectionRepository(store, box, events);
   const publishStatus = (c: ConnectionRecord) => events.publish(topics.connectionStatus(c.tenantId), c);
@@ -78,7 +96,58 @@ export function createServices(config: Config, store: Store, box: SecretBox, log
     publicUrl: () => config.publicUrl ?? `http://127.0.0.1:${config.port}`,
     onConnectionChanged: publishStatus,
   });
-  return { config, store, box, tenants, connections, tokens, hub, scopes, reads, writes, lifecycle, consent, events, log };
+  const subscriptions = new SubscriptionRepository(store, box);
+  const deliveries = new DeliveryQueue({
+    store,
+    log,
+    options: {
+      retryWindowMs: config.webhookRetryWindowMs,
+      baseDelayMs: config.webhookRetryBaseMs,
+      maxDelayMs: 3_600_000,
+      timeoutMs: config.webhookTimeoutMs,
+      allowPrivateTargets: opts.sandbox ?? false,
+      tickMs: Math.min(1_000, config.webhookRetryBaseMs),
+    },
+    async target(subscriptionId) {
+      const sub = await subscriptions.get(subscriptionId);
+      return sub?.targetUrl ? { url: sub.targetUrl, secrets: subscriptions.signingSecrets(sub) } : null;
+    },
+  });
+  const intake = new EventIntake({ store, bus: events, subscriptions, deliveries, invalidate: (id) => hub.invalidateResponses(id), log });
+  const connector = (record: ConnectionRecord) => hub.connector(record);
+  const poller = new Poller({ store, subscriptions, connections, connector, intake, intervalMs: config.pollIntervalMs, log });
+  const webhooks = new WebhookService({
+    subscriptions,
+    connections,
+    connector,
+    intake,
+    poller,
+    deliveries,
+    allowPrivateTargets: opts.sandbox ?? false,
+    publicUrl: () => config.publicUrl ?? `http://127.0.0.1:${config.port}`,
+    log,
+  });
+  return {
+    config,
+    store,
+    box,
+    tenants,
+    connections,
+    tokens,
+    hub,
+    scopes,
+    reads,
+    writes,
+    lifecycle,
+    consent,
+    events,
+    webhooks,
+    subscriptions,
+    intake,
+    poller,
+    deliveries,
+    log,
+  };
 }
 
 interface RecordedFailure {
@@ -89,8 +158,7 @@ interface RecordedFailure {
 /** Per-request context: the tenant, and failures collected for `errors`. */
 export function createContext(services: Services, tenant: Tenant): GraphQLContext & { failures: RecordedFailure[] } {
   const failures: RecordedFailure[] = [];
-  const base = services.scopes.newScope(tenant, () => undefined);
-  const { loaders, memo } = base;
+  let { loaders, memo } = services.scopes.newScope(tenant, () => undefined);
   return {
     tenant,
     reads: services.reads,
@@ -98,7 +166,12 @@ export function createContext(services: Services, tenant: Tenant): GraphQLContex
     lifecycle: services.lifecycle,
     consent: services.consent,
     events: services.events,
+    webhooks: services.webhooks,
     failures,
+    renew() {
+      ({ loaders, memo } = services.scopes.newScope(tenant, () => undefined));
+      failures.length = 0;
+    },
     // Called per field: it only captures `info.path`; the path array is built when a failure is reported.
     scopeAt(info: GraphQLResolveInfo) {
       return {

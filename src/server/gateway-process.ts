@@ -8,6 +8,7 @@ import { RedisEventBus } from '../events/bus.js';
 import { createServices, type Services } from './app.js';
 import { startHttp } from './http.js';
 import { oauthCallbackRoute } from './oauth-routes.js';
+import { webhookReceiverRoute } from './webhook-routes.js';
 import { createLogger } from './logger.js';
 import { startSandbox } from './sandbox-mode.js';
 
@@ -42,11 +43,11 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
     // Events cross instances through Redis when the store is Redis (every instance shares it).
     const events = store.backend === 'redis' ? await RedisEventBus.connect(config.storeUrl, (err) => log.warn({ err }, 'event bus')) : undefined;
     if (events) cleanups.unshift(() => events.close());
-    const services = createServices(config, store, box, log, events);
+    const services = createServices(config, store, box, log, events, { sandbox });
     const graphiqlHeaders: Record<string, string> = {};
     const http = await startHttp(services, config.port, config.host, {
       graphiqlHeaders: sandbox ? graphiqlHeaders : undefined,
-      routes: [oauthCallbackRoute(services.consent)],
+      routes: [oauthCallbackRoute(services.consent), webhookReceiverRoute(services.webhooks)],
     });
     cleanups.unshift(() => http.close());
     // OAuth redirect URIs and webhook URLs need the public origin; with PORT=0 it is known only now.
@@ -61,6 +62,13 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
       demoApiKey = started.demoApiKey;
       graphiqlHeaders.Authorization = `Bearer ${demoApiKey}`;
     }
+    // Polling and deliveries start once the emulators (sandbox mode) and the receiver URL exist.
+    services.poller.start();
+    services.deliveries.start();
+    cleanups.unshift(async () => {
+      await services.poller.close();
+      await services.deliveries.close();
+    });
     return {
       url: http.url,
       services,

@@ -3,6 +3,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import { createClient } from 'redis';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf, listen, sleep, startTarget, subscribe, waitFor } from '../events/event-helpers.js';
 import { connect, gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**
@@ -25,6 +26,7 @@ describe.runIf(run)('two instances on one Redis', () => {
     const base = 20_000 + Math.floor(Math.random() * 400) * 10;
     const shared = {
       STORE_URL: REDIS,
+      POLL_INTERVAL_SECONDS: '1',
       RESPONSE_CACHE: 'on',
       DEMO_API_KEY: `bg_${randomBytes(24).toString('base64url')}`,
       SANDBOX_PORT_BASE: String(base),
@@ -85,5 +87,26 @@ describe.runIf(run)('two instances on one Redis', () => {
     // B's cached list was dropped by the same bus: it shows the change at once, not after its TTL.
     expect((await gql(b.url, tenant.apiKey, '{ connections { id status } }')).body.data.connections).toEqual([{ id: connectionId, status: 'DISCONNECTED' }]);
     await client.dispose();
+  });
+  it('a booking event received by one instance reaches a subscriber of the other, once, and is delivered once', async () => {
+    const target = await startTarget();
+    const listener = await listen(b.url, b.demoKey);
+    try {
+      const connection = await connectionOf(a.url, a.demoKey, 'DAYSCHEDULE');
+      // Subscribed through A: the platform pushes to A's receiver.
+      const sub = await subscribe(a.url, a.demoKey, { connectionId: connection.id, events: ['BOOKING_CREATED'], targetUrl: target.url });
+      expect(sub.receiverUrl.startsWith(a.url)).toBe(true);
+      const made = await sandbox(a.emulators.dayschedule as string, 'events', { type: 'event_scheduled' });
+      expect(made.webhooksDelivered).toBe(1);
+      expect(await waitFor(() => listener.seen.length >= 1 && target.received.length >= 1)).toBe(true);
+      // Both instances poll and work delivery queues; leases and the shared seen-set keep it once.
+      await sleep(2_500);
+      expect(listener.seen.map((e) => [e.type, e.booking.nativeId])).toEqual([['BOOKING_CREATED', made.bookingId]]);
+      expect(target.received).toHaveLength(1);
+      await gql(b.url, b.demoKey, 'mutation($id: ID!) { unsubscribeWebhook(id: $id) }', { id: sub.id });
+    } finally {
+      await listener.close();
+      await target.close();
+    }
   });
 });
