@@ -1,5 +1,5 @@
 import type { ResponseTtls } from './response-cache.js';
-import type { ConnectorModule } from './types.js';
+import type { ConnectorModule, WebhookCapabilities } from './types.js';
 
 /** Where a platform is served: its API host and its authorization host (often the same). */
 export interface PlatformHosts {
@@ -26,6 +26,8 @@ export interface PlatformDefinition<Key extends string = string, Credentials = a
   sandboxHosts: PlatformHosts | null;
   /** The project's notes on the platform: `docs/platforms/<slug>.md`. */
   docs: `docs/platforms/${Lowercase<Key>}.md`;
+  /** How booking events reach the gateway (what every connector of the platform's `webhooks` says too). */
+  webhooks: Pick<WebhookCapabilities, 'mode' | 'push'>;
   module: ConnectorModule<Credentials, Settings>;
   /**
    * Sandbox mode only: turns what the emulator's dashboard hands out (`GET /__sandbox/credentials`)
@@ -38,7 +40,10 @@ export interface PlatformDefinition<Key extends string = string, Credentials = a
 }
 
 /** Who a platform is: the data-only part of its definition, kept in its `provider.ts`. */
-export type PlatformIdentity<Key extends string> = Pick<PlatformDefinition<Key>, 'key' | 'slug' | 'displayName' | 'hosts' | 'sandboxHosts' | 'docs'>;
+export type PlatformIdentity<Key extends string> = Pick<
+  PlatformDefinition<Key>,
+  'key' | 'slug' | 'displayName' | 'hosts' | 'sandboxHosts' | 'docs' | 'webhooks'
+>;
 
 /**
  * Declares a platform from its identity (its `provider.ts` descriptor, which may carry more data)
@@ -48,6 +53,6 @@ export function definePlatform<const Key extends Uppercase<string>, Credentials,
   identity: PlatformIdentity<Key>,
   parts: Pick<PlatformDefinition<Key, Credentials, Settings>, 'module' | 'demoCredentials' | 'responseTtls'>,
 ): PlatformDefinition<Key, Credentials, Settings> {
-  const { key, slug, displayName, hosts, sandboxHosts, docs } = identity;
-  return { key, slug, displayName, hosts, sandboxHosts, docs, ...parts };
+  const { key, slug, displayName, hosts, sandboxHosts, docs, webhooks } = identity;
+  return { key, slug, displayName, hosts, sandboxHosts, docs, webhooks: { mode: webhooks.mode, push: webhooks.push }, ...parts };
 }

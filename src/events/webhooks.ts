@@ -3,7 +3,7 @@ import type { Tenant } from '../auth/tenants.js';
 import type { ConnectionRecord, ConnectionRepository } from '../connections/connections.js';
 import { BookingEventType, ConnectionStatus, WebhookMode } from '../connectors/enums.js';
 import { asProviderError } from '../connectors/errors.js';
-import { displayName, platformBySlug } from '../connectors/platforms.js';
+import { displayName, platformBySlug, platformOf } from '../connectors/platforms.js';
 import type { Connector, PushedRequest } from '../connectors/types.js';
 import { GatewayError, toClientError } from '../gateway/errors.js';
 import { decodeId, encodeId } from '../gateway/ids.js';
@@ -17,6 +17,8 @@ import { checkTargetUrl } from './target-url.js';
 const MAX_SUBSCRIPTIONS_PER_TENANT = 100;
 /** Longest operator-supplied receiver secret accepted. */
 const MAX_SECRET_LENGTH = 512;
+/** Shortest operator-supplied receiver secret accepted (Appointedd's is whatever the operator types). */
+const MIN_SECRET_LENGTH = 16;
 
 /** A subscription as GraphQL shows it (`WebhookSubscription`). */
 export interface WebhookSubscriptionModel {
@@ -77,7 +79,7 @@ export class WebhookService {
       connectionId: record.id,
       tenantId: tenant.id,
       provider: record.provider,
-      ownSecret: connector.webhooks.push === 'api',
+      ownSecret: platformOf(record.provider).webhooks.push === 'api',
     });
     try {
       await this.deps.poller.baseline(record);
@@ -103,7 +105,7 @@ export class WebhookService {
     const left = await this.deps.subscriptions.remove(sub);
     await this.deps.deliveries.remove(sub.id);
     const receiver = await this.deps.subscriptions.receiverOf(sub.connectionId);
-    if (record && receiver) {
+    if (record?.status === ConnectionStatus.ACTIVE && receiver) {
       try {
         await this.sync(record, this.deps.connector(record), receiver);
       } catch (err) {
@@ -158,14 +160,17 @@ export class WebhookService {
    */
   async setReceiverSecret(tenant: Tenant, connectionId: string, secret: string): Promise<string> {
     const record = await this.connectionOf(tenant, connectionId);
-    const connector = this.deps.connector(record);
-    if (connector.webhooks.push !== 'web-app') {
-      const why = connector.webhooks.push === 'api' ? 'the gateway registers its own receiver there' : 'it cannot push webhooks';
+    const { push } = platformOf(record.provider).webhooks;
+    if (push !== 'web-app') {
+      const why = push === 'api' ? 'the gateway registers its own receiver there' : 'it cannot push webhooks';
       throw new GatewayError('BAD_USER_INPUT', `${displayName(record.provider)} takes no operator secret: ${why}`, { provider: record.provider });
     }
     const value = secret.trim();
-    if (value.length < 8 || value.length > MAX_SECRET_LENGTH) {
-      throw new GatewayError('BAD_USER_INPUT', `\`secret\` must be 8 to ${MAX_SECRET_LENGTH} characters (the value the platform's web app shows)`);
+    if (value.length < MIN_SECRET_LENGTH || value.length > MAX_SECRET_LENGTH) {
+      throw new GatewayError(
+        'BAD_USER_INPUT',
+        `\`secret\` must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters (the value the platform's web app shows, or for Appointedd a random one you chose)`,
+      );
     }
     const receiver = await this.deps.subscriptions.ensureReceiver({
       connectionId: record.id,
@@ -175,6 +180,37 @@ export class WebhookService {
     });
     await this.deps.subscriptions.updateReceiver(record.id, () => ({ secret: value }));
     return this.receiverUrl(receiver);
+  }
+
+  /**
+   * Before a disconnect: removes what the gateway registered at the platform for the connection (best
+   * effort; the grant is about to go). Its subscriptions stay and resume if the connection is repaired.
+   */
+  async releaseConnection(record: ConnectionRecord): Promise<void> {
+    const receiver = await this.deps.subscriptions.receiverOf(record.id);
+    const sync = this.deps.connector(record).webhooks.sync;
+    if (!receiver?.registration || !sync) return;
+    try {
+      const secret = this.deps.subscriptions.receiverSecret(receiver) ?? '';
+      await sync({ url: this.receiverUrl(receiver), secret }, [], receiver.registration);
+      await this.deps.subscriptions.updateReceiver(record.id, () => ({ registration: null, registeredEvents: [] }));
+    } catch (err) {
+      this.deps.log.warn(
+        { connectionId: record.id, provider: record.provider, err: asProviderError(err, record.provider, 'unregisterWebhook').message },
+        'webhook unregistration failed',
+      );
+    }
+  }
+
+  /** After a connection was deleted: its subscriptions, their deliveries, its receiver and polling state go. */
+  async dropConnection(record: ConnectionRecord): Promise<void> {
+    for (const sub of await this.deps.subscriptions.listForConnection(record.id)) {
+      await this.deps.subscriptions.remove(sub);
+      await this.deps.deliveries.remove(sub.id);
+    }
+    const receiver = await this.deps.subscriptions.receiverOf(record.id);
+    if (receiver) await this.deps.subscriptions.removeReceiver(receiver);
+    await this.deps.poller.forget(record.id);
   }
 
   // Platform pushes ---------------------------------------------------------------------------------
@@ -238,7 +274,7 @@ export class WebhookService {
     receiver: ReceiverRecord | undefined,
     signingSecret: string | null,
   ): WebhookSubscriptionModel {
-    const webhooks = this.deps.connector(record).webhooks;
+    const webhooks = platformOf(record.provider).webhooks;
     return {
       __typename: 'WebhookSubscription',
       id: encodeId({ type: 'WebhookSubscription', provider: record.provider, connectionId: record.id, ref: sub.id }),

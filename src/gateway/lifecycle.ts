@@ -27,6 +27,10 @@ export class ConnectionLifecycle {
       hub: ConnectorHub;
       tokens: TokenManager;
       onChanged?: (c: ConnectionRecord) => void;
+      /** Before a disconnect revokes the grant: what was registered at the platform for the connection goes (webhooks). */
+      beforeDisconnect?: (c: ConnectionRecord) => Promise<void>;
+      /** After a connection record was deleted: what hangs off it goes (webhook subscriptions, deliveries). */
+      onDeleted?: (c: ConnectionRecord) => Promise<void>;
     },
   ) {}
 
@@ -151,6 +155,7 @@ export class ConnectionLifecycle {
     const record = await this.owned(tenant, connectionId);
     if (!record) throw new GatewayError('BAD_USER_INPUT', '`connectionId` is not the ID of a connection you can access');
     let reason: string | null = null;
+    if (record.status === ConnectionStatus.ACTIVE) await this.deps.beforeDisconnect?.(record);
     const module = this.deps.hub.module(record.provider);
     if (module.revoke && record.status !== ConnectionStatus.DISCONNECTED) {
       try {
@@ -187,6 +192,7 @@ export class ConnectionLifecycle {
     await this.deps.tokens.forConnection(record.id).clear();
     this.deps.hub.forget(record.id);
     await this.deps.connections.remove(record.id);
+    await this.deps.onDeleted?.(record);
     return true;
   }
 

@@ -86,7 +86,14 @@ export function createServices(
   const scopes = new TenantConnections({ connections, hub });
   const reads = new Reads({ scopes, maxPageSize: config.maxPageSize });
   const writes = new Writes({ store, scopes });
-  const lifecycle = new ConnectionLifecycle({ connections, hub, tokens, onChanged: publishStatus });
+  const lifecycle = new ConnectionLifecycle({
+    connections,
+    hub,
+    tokens,
+    onChanged: publishStatus,
+    beforeDisconnect: (record) => webhooks.releaseConnection(record),
+    onDeleted: (record) => webhooks.dropConnection(record),
+  });
   const consent = new ConsentFlow({
     store,
     box,
