@@ -24,20 +24,17 @@
  * with `setWebhookReceiverSecret`), where events should arrive at push speed.
  * Every child is stopped at the end, on an error and on Ctrl+C, and the ports are checked free.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import { Webhook } from 'standardwebhooks';
 import WebSocket from 'ws';
 import { median, percentile } from './lib/load.js';
 import { benchOptions } from './lib/options.js';
-import { type Child, findPortBase, sleep, startChild, stopChildrenOnExit } from './lib/processes.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { type Child, findPortBase, sleep, stopChildrenOnExit } from './lib/processes.js';
+import { startEmulators, startGateway, treeState } from './lib/stack.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options and platforms
@@ -325,31 +322,8 @@ async function main(): Promise<void> {
 
   const target = await startTarget();
   targetServer = target.server;
-  const sandbox = await startChild('emulators', process.execPath, ['bin/bookgraph.js', 'sandbox'], {
-    cwd: ROOT,
-    env: { ...process.env, SANDBOX_PORT_BASE: String(base), SANDBOX_RATE_LIMITS: 'false', PUBLIC_URL: gatewayOrigin },
-    ready: /^\{".*":"http/,
-  });
-  const emulators = JSON.parse(sandbox.readyLine) as Record<string, string>;
-  const gw = await startChild('gateway', process.execPath, ['bin/bookgraph.js', 'start'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      SANDBOX: 'true',
-      SANDBOX_EMULATORS: 'external',
-      SANDBOX_PORT_BASE: String(base),
-      PUBLIC_URL: gatewayOrigin,
-      PORT: String(gatewayPort),
-      STORE_URL: 'memory://',
-      LOG_LEVEL: 'warn',
-      DEMO_API_KEY: apiKey,
-      BOOKGRAPH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS),
-    },
-    ready: /Bookgraph is running/,
-    timeoutMs: 120_000,
-  });
-  gateway = gw.child;
+  const emulators = await startEmulators(base, gatewayOrigin);
+  gateway = await startGateway({ base, port: gatewayPort, apiKey, env: { POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS) } });
   console.log(`Started in ${((performance.now() - started) / 1000).toFixed(1)} s (gateway pid ${gateway.pid}).`);
   const progress = (what: string) => console.log(`  [${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${what}`);
 
@@ -432,17 +406,6 @@ async function main(): Promise<void> {
     `Run took ${elapsed.toFixed(0)} s; every child stopped; ` +
       (taken.length ? `ports still taken: ${taken.join(', ')}.` : `ports ${ports[0]}–${ports[4]}, ${gatewayPort} free again.`),
   );
-}
-
-/** The commit measured, and whether the work tree's gateway code differs from it. */
-function treeState(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const changed = git('status', '--porcelain', '--', 'src', 'resolvers', 'schema').split('\n').filter(Boolean).length;
-    return `commit ${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} uncommitted file(s) in src/, resolvers/, schema/` : ', clean'}`;
-  } catch {
-    return 'not a git checkout';
-  }
 }
 
 main().then(

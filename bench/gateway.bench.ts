@@ -21,15 +21,12 @@
  *   4    200 concurrent merged queries right after every token expired (emulator clocks +3700 s).
  * Every child is stopped at the end, on an error and on Ctrl+C, and the ports are checked free.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { benchOptions } from './lib/options.js';
 import { closedLoop, type LoadFigures, median, openLoop, postOnce, recordErrors, type Target } from './lib/load.js';
 import { type Child, cpuSeconds, establishedAt, findPortBase, stopChildrenOnExit, rssMb, sampleRss, sleep, startChild } from './lib/processes.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { ROOT, startEmulators, startGateway, treeState } from './lib/stack.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -195,32 +192,11 @@ async function main(): Promise<void> {
   console.log(`Code: ${treeState()}.`);
   console.log(`Ports: emulators ${base + 1}–${base + 5}, gateway ${gatewayPort}, baseline ${baselinePort}. Starting…`);
 
-  const sandbox = await startChild('emulators', process.execPath, ['bin/bookgraph.js', 'sandbox'], {
-    cwd: ROOT,
-    env: { ...process.env, SANDBOX_PORT_BASE: String(base), SANDBOX_RATE_LIMITS: 'false', PUBLIC_URL: gatewayOrigin },
-    ready: /^\{".*":"http/,
-  });
-  emulators = JSON.parse(sandbox.readyLine) as Record<string, string>;
+  emulators = await startEmulators(base, gatewayOrigin);
   slugs = Object.keys(emulators);
 
   const [gw, bl] = await Promise.all([
-    startChild('gateway', process.execPath, ['bin/bookgraph.js', 'start'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        SANDBOX: 'true',
-        SANDBOX_EMULATORS: 'external',
-        SANDBOX_PORT_BASE: String(base),
-        PUBLIC_URL: gatewayOrigin,
-        PORT: String(gatewayPort),
-        STORE_URL: 'memory://',
-        LOG_LEVEL: 'warn',
-        DEMO_API_KEY: apiKey,
-        BOOKGRAPH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      },
-      ready: /Bookgraph is running/,
-      timeoutMs: 120_000,
-    }),
+    startGateway({ base, port: gatewayPort, apiKey }),
     // `node --import tsx` rather than `npx tsx` so that the pid is the server's own (RSS, signals).
     startChild('baseline', process.execPath, ['--import', 'tsx', 'bench/baseline-server.ts'], {
       cwd: ROOT,
@@ -228,7 +204,7 @@ async function main(): Promise<void> {
       ready: /baseline listening/,
     }),
   ]);
-  gateway = gw.child;
+  gateway = gw;
   baseline = bl.child;
   const gatewayPid = gateway.pid;
   const baselinePid = baseline.pid;
@@ -478,17 +454,6 @@ async function main(): Promise<void> {
     `Run took ${elapsed.toFixed(0)} s; every child stopped; ` +
       (taken.length ? `ports still taken: ${taken.join(', ')}.` : `ports ${ports[0]}–${ports[4]}, ${gatewayPort}, ${baselinePort} free again.`),
   );
-}
-
-/** The commit measured, and whether the work tree's gateway code differs from it. */
-function treeState(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const changed = git('status', '--porcelain', '--', 'src', 'resolvers', 'schema').split('\n').filter(Boolean).length;
-    return `commit ${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} uncommitted file(s) in src/, resolvers/, schema/` : ', clean'}`;
-  } catch {
-    return 'not a git checkout';
-  }
 }
 
 function figures(f: LoadFigures): Pick<Row, 'rps' | 'p50' | 'p99' | 'errors'> {

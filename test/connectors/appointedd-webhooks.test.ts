@@ -1,11 +1,11 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicPassword, pushAuthorized } from '../../src/connectors/appointedd/webhooks.js';
-import { BookingEventType, BookingStatus, WebhookMode } from '../../src/connectors/enums.js';
+import { BookingEventType, BookingStatus } from '../../src/connectors/enums.js';
 import { ProviderError } from '../../src/connectors/errors.js';
-import type { Connector, PushedRequest, UnifiedBooking } from '../../src/connectors/types.js';
+import type { Connector } from '../../src/connectors/types.js';
 import { sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { type Recorder, startRecorder } from '../helpers/recorder.js';
+import { bookAndCancel, demoConnection, expectWebAppPush, listed } from './webhook-helpers.js';
 
 /**
  * Appointedd's booking events through the connector of the demo tenant's connection, against the
@@ -14,35 +14,6 @@ import { sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.
  * in a custom header or as a basic-auth password; the recorded requests go through `verify` and
  * `parse`; `changedBookings` polls with `filter[updated_gte]`.
  */
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  rawBody: Buffer;
-}
-
-/** A receiver that records every request's headers and exact bytes and answers 204. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, rawBody: Buffer.concat(chunks) });
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/appointedd/test`, received, server };
-}
-
-const pushed = (r: Received, rawBody = r.rawBody, headers = r.headers): PushedRequest => ({ headers, rawBody, query: new URLSearchParams() });
-
-/** The booking `listBookings` gives for `b.ref` (a one-millisecond window at its start). */
-async function listed(connector: Connector, b: UnifiedBooking): Promise<UnifiedBooking | undefined> {
-  const page = await connector.listBookings({ startsAfter: b.startsAt, startsBefore: new Date(b.startsAt.getTime() + 1), limit: 10 });
-  return page.find((x) => x.ref === b.ref);
-}
 
 const apiCalls = async (origin: string) => (await sandbox<{ api: number }>(origin, 'stats')).api;
 
@@ -53,7 +24,7 @@ let gw: TestGateway;
 let origin: string;
 let connector: Connector;
 let accountIds: string[];
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Recorder;
 /** Platform time just before the events. */
 let since: Date;
 let created: string;
@@ -62,52 +33,31 @@ let cancelled: string;
 beforeAll(async () => {
   gw = await startTestGateway();
   origin = gw.emulators.appointedd as string;
-  const demo = await gw.gateway.services.tenants.findByName('demo');
-  const record = (await gw.gateway.services.connections.listForTenant(demo!.id)).find((c) => c.provider === 'APPOINTEDD');
-  expect(record?.status).toBe('ACTIVE');
-  connector = gw.gateway.services.hub.connector(record!);
-  accountIds = record!.settings.accountIds as string[];
+  const demo = await demoConnection(gw, 'APPOINTEDD');
+  connector = demo.connector;
+  accountIds = demo.record.settings.accountIds as string[];
   expect(accountIds.length).toBeGreaterThanOrEqual(2);
-  receiver = await startReceiver();
+  receiver = await startRecorder({ path: '/webhooks/appointedd/test', status: 204 });
   // What an operator does in the web app, per account: one webhook per trigger; "created" with the
   // custom header, "cancelled" with basic auth (any username, the secret as password).
+  const hooks = [
+    { name: 'Gateway: created', trigger: 'booking_created', auth: { type: 'header', name: 'X-Gateway-Token', value: SECRET } },
+    { name: 'Gateway: cancelled', trigger: 'booking_cancelled', auth: { type: 'basic', username: 'bookgraph', password: SECRET } },
+  ];
   for (const account_id of accountIds) {
-    await sandbox(origin, 'webhooks', {
-      account_id,
-      name: 'Gateway: created',
-      trigger: 'booking_created',
-      url: receiver.url,
-      auth: { type: 'header', name: 'X-Gateway-Token', value: SECRET },
-    });
-    await sandbox(origin, 'webhooks', {
-      account_id,
-      name: 'Gateway: cancelled',
-      trigger: 'booking_cancelled',
-      url: receiver.url,
-      auth: { type: 'basic', username: 'bookgraph', password: SECRET },
-    });
+    for (const hook of hooks) await sandbox(origin, 'webhooks', { account_id, ...hook, url: receiver.url });
   }
-  since = new Date((await sandbox(origin, 'clock')).now);
-  // A customer books on the platform's site; another books and cancels.
-  created = (await sandbox(origin, 'events', { type: 'booking_created' })).bookingId;
-  cancelled = (await sandbox(origin, 'events', { type: 'booking_created' })).bookingId;
-  const cancel = await sandbox(origin, 'events', { type: 'booking_cancelled', bookingId: cancelled });
-  expect(cancel.webhooksDelivered).toBe(1);
+  ({ since, created, cancelled } = await bookAndCancel(origin, { created: 'booking_created', cancelled: 'booking_cancelled' }));
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => receiver?.server.close(resolve));
+  await receiver?.close();
   await gw?.close();
 });
 
 describe('Appointedd webhooks: capabilities', () => {
   it('polls, takes pushes set up in the web app, and has no timed events', () => {
-    const w = connector.webhooks;
-    expect(w.mode).toBe(WebhookMode.POLLING);
-    expect(w.push).toBe('web-app');
-    expect(w.timedEvents).toBe(false);
-    expect(w.sync).toBeUndefined();
-    expect(w.events).toEqual([BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED]);
+    expectWebAppPush(connector);
   });
 
   it('reads the password of basic auth (RFC 7617), colons in it included', () => {
@@ -143,23 +93,23 @@ describe('Appointedd webhooks: pushes from the emulator', () => {
 
   it('verify: true with the operator’s secret; false with another secret or without the header', () => {
     const w = connector.webhooks;
-    for (const r of receiver.received) expect(w.verify!(pushed(r), SECRET)).toBe(true);
-    for (const r of receiver.received) expect(w.verify!(pushed(r), `${SECRET}x`)).toBe(false);
+    for (const r of receiver.received) expect(w.verify!(r, SECRET)).toBe(true);
+    for (const r of receiver.received) expect(w.verify!(r, `${SECRET}x`)).toBe(false);
     const [headerAuth, , basicAuth] = receiver.received;
     const { ['x-gateway-token']: _t, ...withoutToken } = headerAuth.headers;
-    expect(w.verify!(pushed(headerAuth, headerAuth.rawBody, withoutToken), SECRET)).toBe(false);
+    expect(w.verify!({ ...headerAuth, headers: withoutToken }, SECRET)).toBe(false);
     const { authorization: _a, ...withoutAuthorization } = basicAuth.headers;
-    expect(w.verify!(pushed(basicAuth, basicAuth.rawBody, withoutAuthorization), SECRET)).toBe(false);
-    expect(w.verify!(pushed(headerAuth), '')).toBe(false);
+    expect(w.verify!({ ...basicAuth, headers: withoutAuthorization }, SECRET)).toBe(false);
+    expect(w.verify!(headerAuth, '')).toBe(false);
     // The platform does not sign (§4): the secret proves the sender, not the body, so a changed body
     // with the right header still passes. Nothing better is possible here.
     const changed = Buffer.from(headerAuth.rawBody.toString('utf8').replace('"Confirmed"', '"Cancelled"'));
     expect(changed.equals(headerAuth.rawBody)).toBe(false);
-    expect(w.verify!(pushed(headerAuth, changed), SECRET)).toBe(true);
+    expect(w.verify!({ ...headerAuth, rawBody: changed }, SECRET)).toBe(true);
   });
 
   it('parse: BOOKING_CREATED, no event id or time (the platform sends none), the booking listBookings gives', async () => {
-    const events = await connector.webhooks.parse!(pushed(receiver.received[0]));
+    const events = await connector.webhooks.parse!(receiver.received[0]);
     expect(events).toHaveLength(1);
     const [e] = events;
     expect(e.type).toBe(BookingEventType.BOOKING_CREATED);
@@ -178,7 +128,7 @@ describe('Appointedd webhooks: pushes from the emulator', () => {
   });
 
   it('parse: BOOKING_CANCELED with the CANCELED booking listBookings gives', async () => {
-    const events = await connector.webhooks.parse!(pushed(receiver.received[2]));
+    const events = await connector.webhooks.parse!(receiver.received[2]);
     expect(events).toHaveLength(1);
     expect(events[0].type).toBe(BookingEventType.BOOKING_CANCELED);
     expect(events[0].booking.ref).toBe(cancelled);
@@ -191,7 +141,7 @@ describe('Appointedd webhooks: pushes from the emulator', () => {
 
   it('parse costs no upstream call', async () => {
     const before = await apiCalls(origin);
-    for (const r of receiver.received) await connector.webhooks.parse!(pushed(r));
+    for (const r of receiver.received) await connector.webhooks.parse!(r);
     expect((await apiCalls(origin)) - before).toBe(0);
   });
 
@@ -200,13 +150,13 @@ describe('Appointedd webhooks: pushes from the emulator', () => {
     const customer = Buffer.from(
       JSON.stringify({ event_type: 'customer_created', event_data: { organisation: { id: accountIds[0] }, customer: { id: 'c' } } }),
     );
-    expect(await connector.webhooks.parse!(pushed(r, customer))).toEqual([]);
+    expect(await connector.webhooks.parse!({ ...r, rawBody: customer })).toEqual([]);
     const payload = JSON.parse(r.rawBody.toString('utf8'));
     payload.event_data.organisation.id = 'ffffffffffffffffffffffff';
-    expect(await connector.webhooks.parse!(pushed(r, Buffer.from(JSON.stringify(payload))))).toEqual([]);
-    await expect(connector.webhooks.parse!(pushed(r, Buffer.from('<html>')))).rejects.toBeInstanceOf(ProviderError);
+    expect(await connector.webhooks.parse!({ ...r, rawBody: Buffer.from(JSON.stringify(payload)) })).toEqual([]);
+    await expect(connector.webhooks.parse!({ ...r, rawBody: Buffer.from('<html>') })).rejects.toBeInstanceOf(ProviderError);
     const noBooking = Buffer.from(JSON.stringify({ event_type: 'booking_created', event_data: { organisation: { id: accountIds[0] } } }));
-    await expect(connector.webhooks.parse!(pushed(r, noBooking))).rejects.toBeInstanceOf(ProviderError);
+    await expect(connector.webhooks.parse!({ ...r, rawBody: noBooking })).rejects.toBeInstanceOf(ProviderError);
   });
 });
 

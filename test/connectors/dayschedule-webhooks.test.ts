@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BookingEventType } from '../../src/connectors/enums.js';
 import { ProviderError } from '../../src/connectors/errors.js';
 import type { Connector, PushedRequest, WebhookRegistration } from '../../src/connectors/types.js';
 import { sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { type Recorder, startRecorder } from '../helpers/recorder.js';
+import { demoConnection, listed } from './webhook-helpers.js';
 
 // DaySchedule's webhook half (docs/platforms/dayschedule.md §4) on the demo tenant's connector of a
 // sandbox-mode gateway: triggers registered at the emulator over HTTP, fired with `/__sandbox/events`
@@ -13,20 +13,11 @@ import { sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.
 let tg: TestGateway;
 let ds: string;
 let connector: Connector;
-let receiver: Server;
-let received: PushedRequest[] = [];
+let receiver: Recorder;
 let target: { url: string; secret: string };
 
 const { BOOKING_CREATED, BOOKING_CANCELED, BOOKING_STARTING_SOON } = BookingEventType;
 const DAY_MS = 86_400_000;
-
-/** The request as the gateway's receiver would hand it over. */
-async function record(req: IncomingMessage): Promise<PushedRequest> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const url = new URL(req.url ?? '/', 'http://receiver');
-  return { headers: req.headers, query: url.searchParams, rawBody: Buffer.concat(chunks) };
-}
 
 /** `POST /__sandbox/events`: what the emulator did and how many trigger deliveries it attempted. */
 const fire = (type: string, bookingId?: string) =>
@@ -35,27 +26,15 @@ const fire = (type: string, bookingId?: string) =>
 beforeAll(async () => {
   tg = await startTestGateway();
   ds = tg.emulators.dayschedule as string;
-  const { services } = tg.gateway;
-  const demo = await services.tenants.findByName('demo');
-  const record_ = (await services.connections.listForTenant(demo!.id)).find((c) => c.provider === 'DAYSCHEDULE');
-  connector = services.hub.connector(record_!);
-  receiver = createServer((req, res) => {
-    void record(req).then((r) => {
-      received.push(r);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const { port } = receiver.address() as AddressInfo;
-  target = { url: `http://127.0.0.1:${port}/webhooks/dayschedule/c0nn3ct10n`, secret: 'whsec_a+b/c=d&e' };
+  ({ connector } = await demoConnection(tg, 'DAYSCHEDULE'));
+  receiver = await startRecorder({ path: '/webhooks/dayschedule/c0nn3ct10n', status: 204 });
+  target = { url: receiver.url, secret: 'whsec_a+b/c=d&e' };
 });
 afterAll(async () => {
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
   await tg?.close();
 });
-beforeEach(() => {
-  received = [];
-});
+beforeEach(() => receiver.clear());
 
 describe('dayschedule webhooks', () => {
   it('declares native api push with timed events', () => {
@@ -74,8 +53,8 @@ describe('dayschedule webhooks', () => {
     // A booking made on the platform: one delivery, at the registered URL with the secret as `k`.
     const created = await fire('event_scheduled');
     expect(created).toMatchObject({ webhooksAttempted: 1, webhooksDelivered: 1 });
-    expect(received).toHaveLength(1);
-    const push = received[0];
+    expect(receiver.received).toHaveLength(1);
+    const push = receiver.received[0];
     expect(push.query.get('k')).toBe(target.secret);
     expect(w.verify!(push, target.secret)).toBe(true);
     expect(w.verify!(push, 'whsec_a+b/c=X&e')).toBe(false);
@@ -89,12 +68,7 @@ describe('dayschedule webhooks', () => {
     expect(event.booking.ref).toBe(created.bookingId);
 
     // The same booking as `listBookings` has it: same ref, organization, service, customer, times.
-    const listed = await connector.listBookings({
-      startsAfter: event.booking.startsAt,
-      startsBefore: new Date(event.booking.startsAt.getTime() + 1),
-      limit: 10,
-    });
-    const same = listed.find((b) => b.ref === event.booking.ref);
+    const same = await listed(connector, event.booking);
     expect(same).toBeDefined();
     for (const field of ['ref', 'nativeId', 'organizationRef', 'status', 'serviceRef', 'customerRef', 'timezone'] as const) {
       expect(event.booking[field], field).toEqual(same![field]);
@@ -104,20 +78,20 @@ describe('dayschedule webhooks', () => {
     expect(event.booking.endsAt.getTime()).toBe(same!.endsAt.getTime());
 
     // The invitee cancels it: BOOKING_CANCELED with the cancelled booking.
-    received = [];
+    receiver.clear();
     expect(await fire('event_canceled', created.bookingId)).toMatchObject({ webhooksAttempted: 1, webhooksDelivered: 1 });
-    const [canceled] = await w.parse!(received[0]);
+    const [canceled] = await w.parse!(receiver.received[0]);
     expect(canceled.type).toBe(BOOKING_CANCELED);
     expect(canceled.booking).toMatchObject({ ref: created.bookingId, status: 'CANCELED' });
 
     // Fewer types: the dropped trigger is gone at the emulator, the kept one keeps its id.
     const fewer = (await w.sync!(target, [BOOKING_CREATED], reg)) as { triggers: Record<string, string> };
     expect(fewer.triggers).toEqual({ event_scheduled: (reg as { triggers: Record<string, string> }).triggers.event_scheduled });
-    received = [];
+    receiver.clear();
     const second = await fire('event_scheduled');
     expect(second.webhooksAttempted).toBe(1);
     expect(await fire('event_canceled', second.bookingId)).toMatchObject({ webhooksAttempted: 0 });
-    expect(received).toHaveLength(1);
+    expect(receiver.received).toHaveLength(1);
 
     // Nothing wanted: every trigger removed, nothing fires.
     expect(await w.sync!(target, [], fewer)).toBeNull();
@@ -131,7 +105,7 @@ describe('dayschedule webhooks', () => {
     const booked = await fire('event_scheduled');
     expect(booked.webhooksAttempted).toBe(0);
     expect(await fire('before_event', booked.bookingId)).toMatchObject({ webhooksAttempted: 1, webhooksDelivered: 1 });
-    const [event] = await w.parse!(received[0]);
+    const [event] = await w.parse!(receiver.received[0]);
     expect(event).toMatchObject({ type: BOOKING_STARTING_SOON, booking: { ref: booked.bookingId, status: 'CONFIRMED' } });
     expect(await w.sync!(target, [], reg)).toBeNull();
     expect(await fire('before_event', booked.bookingId)).toMatchObject({ webhooksAttempted: 0 });
@@ -144,9 +118,9 @@ describe('dayschedule webhooks', () => {
     const second = (await w.sync!(moved, [BOOKING_CREATED], first)) as WebhookRegistration & { triggers: Record<string, string> };
     expect(second.triggers.event_scheduled).not.toBe((first as { triggers: Record<string, string> }).triggers.event_scheduled);
     expect(await fire('event_scheduled')).toMatchObject({ webhooksAttempted: 1 });
-    expect(received).toHaveLength(1);
-    expect(w.verify!(received[0], 'another-secret')).toBe(true);
-    expect(w.verify!(received[0], target.secret)).toBe(false);
+    expect(receiver.received).toHaveLength(1);
+    expect(w.verify!(receiver.received[0], 'another-secret')).toBe(true);
+    expect(w.verify!(receiver.received[0], target.secret)).toBe(false);
     expect(await w.sync!(moved, [], second)).toBeNull();
   });
 

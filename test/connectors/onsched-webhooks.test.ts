@@ -1,11 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BookingEventType, BookingStatus } from '../../src/connectors/enums.js';
 import { ProviderError } from '../../src/connectors/errors.js';
 import type { Connector, PushedRequest } from '../../src/connectors/types.js';
 import { sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { type Recorder, startRecorder } from '../helpers/recorder.js';
 import { HARBOR_ID, type Json, MAPLE_ID } from './onsched-helpers.js';
+import { demoConnection } from './webhook-helpers.js';
 
 // OnSched's webhook half (docs/platforms/onsched.md §4) on the demo tenant's connector of a
 // sandbox-mode gateway: location webhooks registered at the emulator over HTTP (and read back with
@@ -16,8 +16,7 @@ let tg: TestGateway;
 let os: string;
 let connector: Connector;
 let connectionId: string;
-let receiver: Server;
-let received: Array<PushedRequest & { path: string }> = [];
+let receiver: Recorder;
 let target: { url: string; secret: string };
 let foreignUrl: string;
 
@@ -34,13 +33,6 @@ const LOCATIONS = [
   { key: HARBOR_KEY, id: DENVER },
   { key: MAPLE_KEY, id: MAPLE_LOCATION },
 ];
-
-async function record(req: IncomingMessage): Promise<PushedRequest & { path: string }> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const url = new URL(req.url ?? '/', 'http://receiver');
-  return { path: url.pathname, headers: req.headers, query: url.searchParams, rawBody: Buffer.concat(chunks) };
-}
 
 const fire = (type: string, bookingId?: string) =>
   sandbox<{ bookingId: string; webhooksAttempted: number; webhooksDelivered: number }>(os, 'events', { type, ...(bookingId ? { bookingId } : {}) });
@@ -59,27 +51,18 @@ async function v3(key: string, method: 'GET' | 'POST', path: string, body?: unkn
 
 const webhooksAt = async (loc: { key: string; id: string }) => (await v3(loc.key, 'GET', `/v3/webhook?locationId=${loc.id}`)).data as Json[];
 const oursAt = async (loc: { key: string; id: string }) => (await webhooksAt(loc)).filter((w) => w.url === target.url);
-const pushesToUs = () => received.filter((r) => r.path === new URL(target.url).pathname);
+const pushesToUs = () => receiver.received.filter((r) => r.path === new URL(target.url).pathname);
 
 beforeAll(async () => {
   tg = await startTestGateway();
   os = tg.emulators.onsched as string;
-  const { services } = tg.gateway;
-  const demo = await services.tenants.findByName('demo');
-  const conn = (await services.connections.listForTenant(demo!.id)).find((c) => c.provider === 'ONSCHED');
-  connectionId = conn!.id;
-  connector = services.hub.connector(conn!);
+  const demo = await demoConnection(tg, 'ONSCHED');
+  connector = demo.connector;
+  connectionId = demo.record.id;
   await connector.listOrganizations(); // a token for the direct V3 calls below
-  receiver = createServer((req, res) => {
-    void record(req).then((r) => {
-      received.push(r);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const { port } = receiver.address() as AddressInfo;
-  target = { url: `http://127.0.0.1:${port}/webhooks/onsched/c0nn3ct10n`, secret: 'whsec_0123456789abcdef' };
-  foreignUrl = `http://127.0.0.1:${port}/theirs`;
+  receiver = await startRecorder({ path: '/webhooks/onsched/c0nn3ct10n', status: 204 });
+  target = { url: receiver.url, secret: 'whsec_0123456789abcdef' };
+  foreignUrl = `${receiver.origin}/theirs`;
   // A webhook the customer made themselves at the primary location.
   await v3(HARBOR_KEY, 'POST', `/v3/webhook?locationId=${MANHATTAN}`, {
     url: foreignUrl,
@@ -88,12 +71,10 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
   await tg?.close();
 });
-beforeEach(() => {
-  received = [];
-});
+beforeEach(() => receiver.clear());
 
 /** The customer's webhook is still there, as they made it. */
 async function expectForeignIntact() {
@@ -135,7 +116,7 @@ describe('onsched webhooks', () => {
     expect(w.verify!(push, 'whsec_0123456789abcdeX')).toBe(false);
     expect(w.verify!(push, 'whsec_short')).toBe(false);
     expect(w.verify!({ ...push, headers: {} }, target.secret)).toBe(false);
-    const theirs = received.find((r) => r.path === '/theirs')!;
+    const theirs = receiver.received.find((r) => r.path === '/theirs')!;
     expect(w.verify!(theirs, target.secret)).toBe(false);
 
     const [event, ...rest] = await w.parse!(push);
@@ -156,7 +137,7 @@ describe('onsched webhooks', () => {
     expect(event.booking.startsAt.getTime()).toBe(same!.startsAt.getTime());
 
     // Cancelled on OnSched's site.
-    received = [];
+    receiver.clear();
     await fire('APPOINTMENT_CANCELLED', created.bookingId);
     const [canceled] = await w.parse!(pushesToUs()[0]);
     expect(canceled).toMatchObject({ type: BOOKING_CANCELED, booking: { ref: `${HARBOR_ID}:${created.bookingId}`, status: BookingStatus.CANCELED } });
@@ -165,10 +146,10 @@ describe('onsched webhooks', () => {
     const fewer = await w.sync!(target, [BOOKING_CREATED], reg);
     for (const loc of LOCATIONS) expect((await oursAt(loc)).map((x) => x.triggers)).toEqual([['NEW_APPOINTMENT']]);
     await expectForeignIntact();
-    received = [];
+    receiver.clear();
     const second = await fire('NEW_APPOINTMENT');
     expect(pushesToUs()).toHaveLength(1);
-    received = [];
+    receiver.clear();
     expect(await fire('APPOINTMENT_CANCELLED', second.bookingId)).toMatchObject({ webhooksAttempted: 1 });
     expect(pushesToUs()).toHaveLength(0);
 
@@ -181,7 +162,7 @@ describe('onsched webhooks', () => {
     expect(await w.sync!(target, [], fewer)).toBeNull();
     for (const loc of LOCATIONS) expect(await oursAt(loc)).toEqual([]);
     await expectForeignIntact();
-    received = [];
+    receiver.clear();
     expect(await fire('NEW_APPOINTMENT')).toMatchObject({ webhooksAttempted: 1 });
     expect(pushesToUs()).toHaveLength(0);
   });

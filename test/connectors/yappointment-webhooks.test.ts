@@ -1,11 +1,11 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BookingEventType, BookingStatus, WebhookMode } from '../../src/connectors/enums.js';
+import { BookingEventType, BookingStatus } from '../../src/connectors/enums.js';
 import { ProviderError } from '../../src/connectors/errors.js';
-import type { Connector, PushedRequest, UnifiedBooking } from '../../src/connectors/types.js';
+import type { Connector } from '../../src/connectors/types.js';
 import { signatureValid, updatedSinceFilter } from '../../src/connectors/yappointment/webhooks.js';
 import { sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { type Recorder, startRecorder } from '../helpers/recorder.js';
+import { bookAndCancel, demoConnection, expectWebAppPush, listed } from './webhook-helpers.js';
 import { stats } from './yappointment-helpers.js';
 
 /**
@@ -15,40 +15,11 @@ import { stats } from './yappointment-helpers.js';
  * `verify` and `parse`; `changedBookings` polls with `filter.updatedSince`.
  */
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  rawBody: Buffer;
-}
-
-/** A receiver that records every request's headers and exact bytes and answers 204. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, rawBody: Buffer.concat(chunks) });
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/yappointment/test`, received, server };
-}
-
-const pushed = (r: Received, rawBody = r.rawBody, headers = r.headers): PushedRequest => ({ headers, rawBody, query: new URLSearchParams() });
-
-/** The booking `listBookings` gives for `ref` (a one-millisecond window at its start). */
-async function listed(connector: Connector, b: UnifiedBooking): Promise<UnifiedBooking | undefined> {
-  const page = await connector.listBookings({ startsAfter: b.startsAt, startsBefore: new Date(b.startsAt.getTime() + 1), limit: 10 });
-  return page.find((x) => x.ref === b.ref);
-}
-
 let gw: TestGateway;
 let origin: string;
 let connector: Connector;
 let companyId: string;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Recorder;
 let secret: string;
 /** Platform time just before the events. */
 let since: Date;
@@ -58,36 +29,24 @@ let cancelled: string;
 beforeAll(async () => {
   gw = await startTestGateway();
   origin = gw.emulators.yappointment as string;
-  const demo = await gw.gateway.services.tenants.findByName('demo');
-  const record = (await gw.gateway.services.connections.listForTenant(demo!.id)).find((c) => c.provider === 'YAPPOINTMENT');
-  expect(record?.status).toBe('ACTIVE');
-  connector = gw.gateway.services.hub.connector(record!);
-  companyId = record!.settings.companyId as string;
-  receiver = await startReceiver();
+  const demo = await demoConnection(gw, 'YAPPOINTMENT');
+  connector = demo.connector;
+  companyId = demo.record.settings.companyId as string;
+  receiver = await startRecorder({ path: '/webhooks/yappointment/test', status: 204 });
   // What an operator does in the web app: a webhook for both booking events; the app shows its secret.
   const hook = await sandbox(origin, 'webhooks', { companyId, url: receiver.url, events: ['booking.created', 'booking.cancelled'] });
   secret = hook.secret;
-  since = new Date((await sandbox(origin, 'clock')).now);
-  // A customer books on the platform's site; another books and cancels.
-  created = (await sandbox(origin, 'events', { type: 'booking.created' })).bookingId;
-  cancelled = (await sandbox(origin, 'events', { type: 'booking.created' })).bookingId;
-  const cancel = await sandbox(origin, 'events', { type: 'booking.cancelled', bookingId: cancelled });
-  expect(cancel.webhooksDelivered).toBe(1);
+  ({ since, created, cancelled } = await bookAndCancel(origin, { created: 'booking.created', cancelled: 'booking.cancelled' }));
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => receiver?.server.close(resolve));
+  await receiver?.close();
   await gw?.close();
 });
 
 describe('yAppointment webhooks: capabilities', () => {
   it('polls, takes pushes set up in the web app, and has no timed events', () => {
-    const w = connector.webhooks;
-    expect(w.mode).toBe(WebhookMode.POLLING);
-    expect(w.push).toBe('web-app');
-    expect(w.timedEvents).toBe(false);
-    expect(w.sync).toBeUndefined();
-    expect(w.events).toEqual([BookingEventType.BOOKING_CREATED, BookingEventType.BOOKING_CANCELED]);
+    expectWebAppPush(connector);
   });
 
   it('checks the signature with the platform doc’s check value', () => {
@@ -115,24 +74,24 @@ describe('yAppointment webhooks: pushes from the emulator', () => {
 
   it('verify: true with the secret the web app showed; false with another secret, a changed body or no signature', () => {
     const w = connector.webhooks;
-    for (const r of receiver.received) expect(w.verify!(pushed(r), secret)).toBe(true);
+    for (const r of receiver.received) expect(w.verify!(r, secret)).toBe(true);
     const [first, second] = receiver.received;
-    expect(w.verify!(pushed(first), `${secret}x`)).toBe(false);
-    expect(w.verify!(pushed(first), 'whsec_test')).toBe(false);
+    expect(w.verify!(first, `${secret}x`)).toBe(false);
+    expect(w.verify!(first, 'whsec_test')).toBe(false);
     const tampered = Buffer.from(first.rawBody.toString('utf8').replace('"confirmed"', '"cancelled"'));
     expect(tampered.equals(first.rawBody)).toBe(false);
-    expect(w.verify!(pushed(first, tampered), secret)).toBe(false);
+    expect(w.verify!({ ...first, rawBody: tampered }, secret)).toBe(false);
     const { ['x-webhook-signature']: _dropped, ...unsigned } = first.headers;
-    expect(w.verify!(pushed(first, first.rawBody, unsigned), secret)).toBe(false);
+    expect(w.verify!({ ...first, headers: unsigned }, secret)).toBe(false);
     // Another push's signature does not fit this body.
-    expect(w.verify!(pushed(first, first.rawBody, { ...first.headers, 'x-webhook-signature': second.headers['x-webhook-signature'] }), secret)).toBe(false);
-    expect(w.verify!(pushed(first), '')).toBe(false);
+    expect(w.verify!({ ...first, headers: { ...first.headers, 'x-webhook-signature': second.headers['x-webhook-signature'] } }, secret)).toBe(false);
+    expect(w.verify!(first, '')).toBe(false);
   });
 
   it('parse: BOOKING_CREATED with the event id and time, and the booking listBookings gives', async () => {
     const r = receiver.received[0];
     const payload = JSON.parse(r.rawBody.toString('utf8'));
-    const events = await connector.webhooks.parse!(pushed(r));
+    const events = await connector.webhooks.parse!(r);
     expect(events).toHaveLength(1);
     const [e] = events;
     expect(e.type).toBe(BookingEventType.BOOKING_CREATED);
@@ -149,7 +108,7 @@ describe('yAppointment webhooks: pushes from the emulator', () => {
   });
 
   it('parse: BOOKING_CANCELED with a CANCELED booking and an event id of its own', async () => {
-    const [created1, created2, cancel] = await Promise.all(receiver.received.map((r) => connector.webhooks.parse!(pushed(r))));
+    const [created1, created2, cancel] = await Promise.all(receiver.received.map((r) => connector.webhooks.parse!(r)));
     expect(cancel).toHaveLength(1);
     expect(cancel[0].type).toBe(BookingEventType.BOOKING_CANCELED);
     expect(cancel[0].booking.ref).toBe(cancelled);
@@ -164,10 +123,10 @@ describe('yAppointment webhooks: pushes from the emulator', () => {
     const customer = Buffer.from(
       JSON.stringify({ id: 'evt_100000001', timestamp: '2025-04-19T14:30:00Z', event: 'customer.updated', data: { id: 'cust_100000123' } }),
     );
-    expect(await connector.webhooks.parse!(pushed(receiver.received[0], customer))).toEqual([]);
-    await expect(connector.webhooks.parse!(pushed(receiver.received[0], Buffer.from('not json')))).rejects.toBeInstanceOf(ProviderError);
+    expect(await connector.webhooks.parse!({ ...receiver.received[0], rawBody: customer })).toEqual([]);
+    await expect(connector.webhooks.parse!({ ...receiver.received[0], rawBody: Buffer.from('not json') })).rejects.toBeInstanceOf(ProviderError);
     const noData = Buffer.from(JSON.stringify({ id: 'evt_100000002', timestamp: '2025-04-19T14:30:00Z', event: 'booking.created', data: { id: 'bkg_1' } }));
-    await expect(connector.webhooks.parse!(pushed(receiver.received[0], noData))).rejects.toBeInstanceOf(ProviderError);
+    await expect(connector.webhooks.parse!({ ...receiver.received[0], rawBody: noData })).rejects.toBeInstanceOf(ProviderError);
   });
 });
 

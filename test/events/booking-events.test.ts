@@ -1,7 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectionOf, type Json, listen, sleep, startTarget, subscribe, type Target, waitFor } from './event-helpers.js';
+import { type Recorder, startRecorder } from '../helpers/recorder.js';
+import { connectionOf, type Json, listen, sleep, subscribe, waitFor } from './event-helpers.js';
 
 /**
  * Booking events end to end, per platform, through a real gateway in sandbox mode: `subscribeWebhook`
@@ -64,12 +65,12 @@ const CASES: PlatformCase[] = [
 ];
 
 let tg: TestGateway;
-let target: Target;
+let target: Recorder;
 let listener: Awaited<ReturnType<typeof listen>>;
 
 beforeAll(async () => {
   tg = await startTestGateway({ env: { POLL_INTERVAL_SECONDS: '1', WEBHOOK_RETRY_BASE_MS: '50' } });
-  target = await startTarget();
+  target = await startRecorder();
   listener = await listen(tg.url, tg.demoKey);
 }, 60_000);
 afterAll(async () => {
@@ -100,7 +101,7 @@ describe.each(CASES)('$provider booking events', (c) => {
     }
 
     const mine = () => listener.seen.filter((e) => e.provider === c.provider);
-    const deliveredTo = () => target.received.filter((r) => JSON.parse(r.body).data.provider === c.provider);
+    const deliveredTo = () => target.received.filter((r) => JSON.parse(r.rawBody.toString('utf8')).data.provider === c.provider);
     const created = await sandbox(origin, 'events', { type: c.created });
     // Where the platform pushes (natively or through the operator's webhook), the gateway's receiver took it.
     if (c.provider !== 'BOOKINGTIME') expect(created.webhooksDelivered).toBeGreaterThanOrEqual(1);
@@ -117,7 +118,7 @@ describe.each(CASES)('$provider booking events', (c) => {
     expect(new Set(mine().map((e) => e.id)).size).toBe(2);
 
     const wh = new Webhook(sub.signingSecret);
-    const bodies = deliveredTo().map((r) => wh.verify(r.body, r.headers as Record<string, string>) as Json);
+    const bodies = deliveredTo().map((r) => wh.verify(r.rawBody, r.headers as Record<string, string>) as Json);
     expect(bodies.map((b) => b.type)).toEqual(['BOOKING_CREATED', 'BOOKING_CANCELED']);
     expect(bodies.map((b) => b.data.id)).toEqual(mine().map((e) => e.id));
     expect(bodies[0].data.booking.id).toBe(mine()[0].booking.id);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectionOf, deliveriesOf, type Json, sleep, startTarget, subscribe, type Target, waitFor } from './event-helpers.js';
+import { type Recorder, startRecorder } from '../helpers/recorder.js';
+import { connectionOf, deliveriesOf, type Json, sleep, subscribe, waitFor } from './event-helpers.js';
 
 /**
  * Deliveries to a subscription's targetUrl through a real gateway: retried with the same webhook-id
@@ -26,8 +27,8 @@ async function gateway(env: Record<string, string>, opts: { storeUrl?: string; e
   return once;
 }
 
-async function target(): Promise<Target> {
-  const t = await startTarget();
+async function target(): Promise<Recorder> {
+  const t = await startRecorder();
   started.push(t);
   return t;
 }
@@ -51,7 +52,7 @@ describe('webhook deliveries', () => {
     expect(t.received).toHaveLength(4);
     expect(new Set(t.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
     const wh = new Webhook(sub.signingSecret);
-    for (const r of t.received) expect((wh.verify(r.body, r.headers as Record<string, string>) as Json).data.booking.nativeId).toBe(bookingId);
+    for (const r of t.received) expect((wh.verify(r.rawBody, r.headers as Record<string, string>) as Json).data.booking.nativeId).toBe(bookingId);
     const [d] = await deliveriesOf(tg.url, tg.demoKey, sub.id);
     expect(d).toMatchObject({
       id: t.received[0].headers['webhook-id'],
@@ -130,7 +131,7 @@ describe('webhook deliveries', () => {
     expect(await waitFor(() => t.received.length >= 1)).toBe(true);
     const [r] = t.received;
     expect((r.headers['webhook-signature'] as string).split(' ')).toHaveLength(2);
-    for (const secret of [fresh, sub.signingSecret]) expect(() => new Webhook(secret).verify(r.body, r.headers as Record<string, string>)).not.toThrow();
-    expect(() => new Webhook(`whsec_${randomBytes(32).toString('base64')}`).verify(r.body, r.headers as Record<string, string>)).toThrow();
+    for (const secret of [fresh, sub.signingSecret]) expect(() => new Webhook(secret).verify(r.rawBody, r.headers as Record<string, string>)).not.toThrow();
+    expect(() => new Webhook(`whsec_${randomBytes(32).toString('base64')}`).verify(r.rawBody, r.headers as Record<string, string>)).toThrow();
   });
 });

@@ -1,61 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { gql } from '../helpers/gateway.js';
 
-/** Shared pieces of the booking-event suites: a webhook target, a graphql-ws listener, polling waits. */
+/** Shared pieces of the booking-event suites: a graphql-ws listener, polling waits, subscriptions (webhook targets: `../helpers/recorder.js`). */
 
 export type Json = Record<string, any>;
-
-/** One request a target received, as received. */
-export interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  at: number;
-}
-
-/**
- * A local webhook target on 127.0.0.1: records every POST; `answer` decides the status of each
- * (default 200). `close()` stops it; `listen()` starts it again on the same port.
- */
-export interface Target {
-  url: string;
-  received: Received[];
-  answer: (n: number) => number;
-  listen(): Promise<void>;
-  close(): Promise<void>;
-}
-
-export async function startTarget(path = '/hook', port = 0): Promise<Target> {
-  let server: Server | null = null;
-  const target: Target = {
-    url: '',
-    received: [],
-    answer: () => 200,
-    async listen() {
-      server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          target.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-          res.writeHead(target.answer(target.received.length));
-          res.end();
-        });
-      });
-      await new Promise<void>((resolve) => server?.listen(port, '127.0.0.1', resolve));
-      port = (server?.address() as AddressInfo).port;
-      target.url = `http://127.0.0.1:${port}${path}`;
-    },
-    async close() {
-      const s = server;
-      server = null;
-      if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
-    },
-  };
-  await target.listen();
-  return target;
-}
 
 /** A graphql-ws client subscribed to `bookingEvents` (all providers, all types); `seen` collects the events. */
 export async function listen(gatewayUrl: string, apiKey: string, query = BOOKING_EVENTS) {

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectionOf, listen, sleep, startTarget, subscribe, type Target, waitFor } from './event-helpers.js';
+import { type Recorder, startRecorder } from '../helpers/recorder.js';
+import { connectionOf, listen, sleep, subscribe, waitFor } from './event-helpers.js';
 
 /**
  * The receiver of platform pushes (`POST /webhooks/<platform>/<id>`) refuses what it cannot verify
@@ -10,12 +11,12 @@ import { connectionOf, listen, sleep, startTarget, subscribe, type Target, waitF
  */
 
 let tg: TestGateway;
-let recorder: Target;
+let recorder: Recorder;
 let listener: Awaited<ReturnType<typeof listen>>;
 
 beforeAll(async () => {
   tg = await startTestGateway({ env: { POLL_INTERVAL_SECONDS: '3600' } });
-  recorder = await startTarget('/captured');
+  recorder = await startRecorder({ path: '/captured' });
   listener = await listen(tg.url, tg.demoKey);
 }, 60_000);
 afterAll(async () => {
@@ -43,26 +44,27 @@ describe('webhook receiver', () => {
     await sandbox(origin, 'events', { type: 'booking.created' });
     expect(await waitFor(() => recorder.received.length === 1)).toBe(true);
     const genuine = recorder.received[0];
+    const body = genuine.rawBody.toString('utf8');
     const signature = genuine.headers['x-webhook-signature'] as string;
     const stats = tg.gateway.services.webhooks.stats;
     const intake = tg.gateway.services.intake.stats;
     const refusedBefore = stats.refused;
     const publishedBefore = intake.published;
 
-    expect((await post(sub.receiverUrl, genuine.body, { 'x-webhook-signature': signature })).status).toBe(202);
+    expect((await post(sub.receiverUrl, body, { 'x-webhook-signature': signature })).status).toBe(202);
     expect(await waitFor(() => listener.seen.length === 1)).toBe(true);
     expect(listener.seen[0]).toMatchObject({ type: 'BOOKING_CREATED', provider: 'YAPPOINTMENT' });
 
     // The platform retries the same event (same id): acknowledged, not published again.
-    expect((await post(sub.receiverUrl, genuine.body, { 'x-webhook-signature': signature })).status).toBe(202);
-    const tampered = genuine.body.replace('booking.created', 'booking.cancelled');
+    expect((await post(sub.receiverUrl, body, { 'x-webhook-signature': signature })).status).toBe(202);
+    const tampered = body.replace('booking.created', 'booking.cancelled');
     const forgedSig = createHmac('sha256', 'not-the-secret').update(tampered).digest('hex');
     expect((await post(sub.receiverUrl, tampered, { 'x-webhook-signature': signature })).status).toBe(401);
     expect((await post(sub.receiverUrl, tampered, { 'x-webhook-signature': forgedSig })).status).toBe(401);
-    expect((await post(sub.receiverUrl, genuine.body)).status).toBe(401);
-    expect((await post(`${tg.url}/webhooks/yappointment/${'A'.repeat(32)}`, genuine.body, { 'x-webhook-signature': signature })).status).toBe(401);
+    expect((await post(sub.receiverUrl, body)).status).toBe(401);
+    expect((await post(`${tg.url}/webhooks/yappointment/${'A'.repeat(32)}`, body, { 'x-webhook-signature': signature })).status).toBe(401);
     // The right receiver id under another platform's path is not that receiver.
-    expect((await post(sub.receiverUrl.replace('/yappointment/', '/appointedd/'), genuine.body, { 'x-webhook-signature': signature })).status).toBe(401);
+    expect((await post(sub.receiverUrl.replace('/yappointment/', '/appointedd/'), body, { 'x-webhook-signature': signature })).status).toBe(401);
     expect((await fetch(sub.receiverUrl)).status).toBe(405);
     await sleep(300);
 

@@ -3,8 +3,9 @@ import { createClient as createWsClient } from 'graphql-ws';
 import { createClient } from 'redis';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionOf, listen, sleep, startTarget, subscribe, waitFor } from '../events/event-helpers.js';
+import { connectionOf, listen, sleep, subscribe, waitFor } from '../events/event-helpers.js';
 import { connect, gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startRecorder } from '../helpers/recorder.js';
 
 /**
  * Two gateway instances on one Redis store: they share the response cache's second level (a
@@ -89,7 +90,7 @@ describe.runIf(run)('two instances on one Redis', () => {
     await client.dispose();
   });
   it('a booking event received by one instance reaches a subscriber of the other, once, and is delivered once', async () => {
-    const target = await startTarget();
+    const target = await startRecorder();
     const listener = await listen(b.url, b.demoKey);
     try {
       const connection = await connectionOf(a.url, a.demoKey, 'DAYSCHEDULE');
