@@ -1,4 +1,5 @@
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
+import { connectRedis } from '../store/redis.js';
 
 /**
  * Publish/subscribe with async iterators (GraphQL subscriptions): in process (`MemoryEventBus`), or
@@ -70,14 +71,31 @@ export class RedisEventBus implements EventBus {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  /** Connects the two clients (a subscribing Redis connection can do nothing else). */
+  /**
+   * Connects the two clients (a subscribing Redis connection can do nothing else). Fails fast like
+   * the store (`connectRedis`): an unreachable Redis rejects within a few seconds with one line
+   * naming the redacted URL. At run time a lost connection is retried with capped backoff; while it
+   * is down `publish` fails at once (reported once per outage through `onError`), and the
+   * subscriber's channels are subscribed again when it is back.
+   */
   static async connect(url: string, onError: (err: unknown) => void = () => undefined): Promise<RedisEventBus> {
-    const publisher = createClient({ url }) as RedisClientType;
-    publisher.on('error', onError);
-    const subscriber = publisher.duplicate() as RedisClientType;
-    subscriber.on('error', onError);
-    await Promise.all([publisher.connect(), subscriber.connect()]);
-    return new RedisEventBus(publisher, subscriber, onError);
+    const publisher = await connectRedis(url, { what: 'the event bus' });
+    const subscriber = await connectRedis(url, { what: 'the event bus', offlineQueue: true }).catch(async (err: unknown) => {
+      if (publisher.isOpen) publisher.destroy();
+      throw err;
+    });
+    // One report per outage, not one per failed publish or reconnect attempt.
+    let reported = false;
+    const report = (err: unknown) => {
+      if (reported) return;
+      reported = true;
+      onError(err);
+    };
+    for (const client of [publisher, subscriber]) {
+      client.on('error', report);
+      client.on('ready', () => (reported = false));
+    }
+    return new RedisEventBus(publisher, subscriber, report);
   }
 
   publish(topic: string, payload: unknown): void {
@@ -115,6 +133,10 @@ export class RedisEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+    await Promise.allSettled(
+      [this.subscriber, this.publisher].map(async (c) => {
+        if (c.isOpen) await (c.isReady ? c.close() : c.destroy());
+      }),
+    );
   }
 }
