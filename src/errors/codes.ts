@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   NEEDS_REAUTH: 'The platform refused the grant: a person must connect that platform again.',
   PROVIDER_UNAVAILABLE: 'A platform could not be reached, timed out, failed (5xx) or rate-limited; see retryAfterSeconds.',
   PROVIDER_ERROR: 'A platform answered something the gateway cannot use (unexpected status, malformed payload).',
+  STORE_UNAVAILABLE:
+    "The gateway's store (Redis, PostgreSQL) cannot be reached, or a record the operation needs stayed locked by another request or instance too long; retry shortly.",
   OVERLOADED: 'The gateway is at its limit of requests in flight (HTTP 503): retry after the Retry-After header.',
   NOT_IMPLEMENTED: 'The operation is part of the contract but not available in this version.',
   INTERNAL_SERVER_ERROR: 'A fault in the gateway itself (logged server-side, never detailed to the client).',
