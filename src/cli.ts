@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startGateway } from './server/gateway-process.js';
-import { runEmulators } from './server/sandbox-mode.js';
-import { PLATFORMS } from './connectors/platforms.js';
+import { runEmulators, sandboxRedirectUris } from './server/sandbox-mode.js';
 import { openStore } from './store/store.js';
 import { TenantService } from './auth/tenants.js';
 
@@ -46,16 +45,17 @@ async function start(): Promise<void> {
 }
 
 /**
- * The emulators standalone. SANDBOX_PORT_BASE, SANDBOX_RATE_LIMITS and PUBLIC_URL (the gateway whose
- * `/oauth/callback/<platform>` the consent platforms accept) come from the same configuration a
- * gateway reads, so `SANDBOX_EMULATORS=external bookgraph start` with the same values uses them.
+ * The emulators standalone. SANDBOX_PORT_BASE, SANDBOX_RATE_LIMITS, PUBLIC_URL and
+ * SANDBOX_REDIRECT_ORIGINS (the gateways whose `/oauth/callback/<platform>` the consent platforms
+ * accept) come from the same configuration a gateway reads, so `SANDBOX_EMULATORS=external
+ * bookgraph start` with the same base, on any of those origins, uses them.
  */
 async function sandbox(): Promise<void> {
   const config = loadConfig();
   const emulators = await runEmulators({
     port: config.sandboxPortBase,
     rateLimits: config.sandboxRateLimits,
-    redirectUris: config.publicUrl ? PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p.slug}`) : [],
+    redirectUris: sandboxRedirectUris(config),
   });
   process.stdout.write(`${JSON.stringify(emulators.baseUrls)}\n`);
   onSignal(() => emulators.close());

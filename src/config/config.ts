@@ -9,6 +9,16 @@ import { PLATFORMS, type Provider } from '../connectors/platforms.js';
 const url = z.string().url();
 const optionalUrl = url.optional();
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** Comma-separated `http(s)://host[:port]` origins (no path); empty entries ignored. */
+const origins = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => list.every(isOrigin), { message: 'expected comma-separated origins like http://127.0.0.1:4001 (no path)' });
 
 /** Per platform: `<KEY>_API_URL`, `_AUTH_URL`, `_SANDBOX_API_URL`, `_SANDBOX_AUTH_URL`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_APP_NAME`. */
 const platformEnv = Object.fromEntries(
@@ -41,6 +51,11 @@ const EnvSchema = z.object({
    * (`bookgraph sandbox` with the same SANDBOX_PORT_BASE), e.g. so a benchmark measures the gateway alone.
    */
   SANDBOX_EMULATORS: z.enum(['in-process', 'external']).default('in-process'),
+  /**
+   * More gateway origins the emulators accept consent redirects to (each gets
+   * `/oauth/callback/<platform>`), beside PUBLIC_URL's: the instances of a cluster, on any port.
+   */
+  SANDBOX_REDIRECT_ORIGINS: origins.optional(),
   /** Enforce the emulated platforms' documented rate limits (turn off for benchmarks). */
   SANDBOX_RATE_LIMITS: bool.default(true),
   DEMO_API_KEY: z.string().min(32).optional(),
@@ -102,6 +117,8 @@ export interface Config {
   sandboxPortBase: number;
   sandboxEmulators: 'in-process' | 'external';
   sandboxRateLimits: boolean;
+  /** Origins (no trailing slash) whose `/oauth/callback/<platform>` the emulators accept, beside `publicUrl`'s. */
+  sandboxRedirectOrigins: string[];
   demoApiKey?: string;
   introspection: boolean;
   logLevel: Env['LOG_LEVEL'];
@@ -156,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxPortBase: e.SANDBOX_PORT_BASE,
     sandboxEmulators: e.SANDBOX_EMULATORS,
     sandboxRateLimits: e.SANDBOX_RATE_LIMITS,
+    sandboxRedirectOrigins: (e.SANDBOX_REDIRECT_ORIGINS ?? []).map(trimSlash),
     demoApiKey: e.DEMO_API_KEY,
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
@@ -177,6 +195,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** True when any platform has client credentials or an explicit API URL configured. */
 export function hasPlatformConfig(env: NodeJS.ProcessEnv = process.env): boolean {
   return PLATFORMS.some(({ key }) => env[`${key}_CLIENT_ID`] || env[`${key}_API_URL`]);
+}
+
+function isOrigin(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname === '/' && !u.search && !u.hash;
+  } catch {
+    return false;
+  }
 }
 
 function trimSlash(s: string): string {

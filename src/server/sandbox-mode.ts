@@ -22,7 +22,7 @@ export async function startSandbox(
       : await runEmulators({
           port: config.sandboxPortBase,
           rateLimits: config.sandboxRateLimits,
-          redirectUris: PLATFORMS.map((p) => `${config.publicUrl}/oauth/callback/${p.slug}`),
+          redirectUris: sandboxRedirectUris(config),
         });
   try {
     const emulators: Partial<Record<PlatformSlug, string>> = {};
@@ -41,6 +41,16 @@ export async function startSandbox(
   }
 }
 
+/**
+ * The consent redirect URIs the emulators register: `<origin>/oauth/callback/<platform>` for
+ * PUBLIC_URL (when set) and every SANDBOX_REDIRECT_ORIGINS origin, so gateways on other ports (a
+ * cluster's instances) can finish the consent flow too.
+ */
+export function sandboxRedirectUris(config: Pick<Config, 'publicUrl' | 'sandboxRedirectOrigins'>): string[] {
+  const origins = [...new Set([...(config.publicUrl ? [config.publicUrl] : []), ...config.sandboxRedirectOrigins])];
+  return origins.flatMap((origin) => PLATFORMS.map((p) => `${origin}/oauth/callback/${p.slug}`));
+}
+
 /** Starts every emulator (`bookgraph sandbox`, or sandbox mode); ports B+1, B+2, … for a base B > 0. */
 export async function runEmulators(options: { port?: number; rateLimits?: boolean; redirectUris?: string[] }) {
   const { startAllEmulators } = await import('../sandbox/index.js');
@@ -50,7 +60,8 @@ export async function runEmulators(options: { port?: number; rateLimits?: boolea
 /**
  * Emulators another process runs (`bookgraph sandbox`): the same ports `runEmulators` would take,
  * base+1, base+2, … in the order of the platform list. Their redirect URIs must include this
- * gateway's callback (the emulators register `http://127.0.0.1:4000/oauth/callback/<platform>`).
+ * gateway's callback: its PUBLIC_URL is the sandbox's PUBLIC_URL or one of its
+ * SANDBOX_REDIRECT_ORIGINS (without either, the emulators register `http://127.0.0.1:4000`).
  */
 function externalEmulators(base: number): { baseUrls: Partial<Record<PlatformSlug, string>>; close(): Promise<void> } {
   if (!base) throw new Error('SANDBOX_EMULATORS=external needs SANDBOX_PORT_BASE, the base `bookgraph sandbox` was started with');
@@ -85,13 +96,24 @@ async function dashboard(origin: string): Promise<Record<string, any>> {
 
 const DEMO_TENANT = 'demo';
 const DEMO_KEY_RECORD = 'sandbox:demo-api-key';
+const DEMO_LOCK = 'sandbox:demo-tenant';
 
 /**
  * Creates (or reuses) the demo tenant and connects it to every emulator whose platform has a
  * connector, reusing connections that are still ACTIVE (so a restart keeps them, tokens included).
  * Returns the demo API key (DEMO_API_KEY when set; else generated once and kept encrypted).
+ *
+ * Gateways sharing a store (a cluster on one Redis or PostgreSQL) do this under one store lock, held
+ * across processes there: whichever instance starts first creates the tenant and its connections,
+ * and the others, reading the store once they hold the lock, find them ACTIVE and keep them. One
+ * demo tenant, one connection per platform, one grant each at the platforms.
  */
 async function setUpDemoTenant(services: Services, emulators: Partial<Record<PlatformSlug, string>>, fixedKey?: string): Promise<string> {
+  // An instance that dies mid set-up frees the lock within a minute; a waiter waits that long too.
+  return services.store.withLock(DEMO_LOCK, () => demoTenantOnce(services, emulators, fixedKey), { ttlMs: 60_000, waitMs: 60_000 });
+}
+
+async function demoTenantOnce(services: Services, emulators: Partial<Record<PlatformSlug, string>>, fixedKey?: string): Promise<string> {
   const { tenants, store, box, lifecycle, connections, log } = services;
   let tenant = await tenants.findByName(DEMO_TENANT);
   let apiKey = fixedKey ?? null;
@@ -111,8 +133,9 @@ async function setUpDemoTenant(services: Services, emulators: Partial<Record<Pla
   await store.set(DEMO_KEY_RECORD, box.encrypt(apiKey, DEMO_KEY_RECORD));
 
   // The emulators keep grants in memory, so after a restart a stored demo connection may hold
-  // tokens they no longer know. A connection that still works is kept as it is; one whose grant is
-  // gone is re-granted in place (same connection id), the way a person would reconnect it.
+  // tokens they no longer know. A connection that still works is kept as it is (another instance
+  // on the same store may have made it a moment ago); one whose grant is gone is re-granted in
+  // place (same connection id), the way a person would reconnect it.
   const existing = (await connections.listForTenant(tenant.id)).filter((c) => c.status !== ConnectionStatus.DISCONNECTED);
   for (const { key: provider, slug, module, demoCredentials } of PLATFORMS) {
     const origin = emulators[slug];
@@ -120,7 +143,10 @@ async function setUpDemoTenant(services: Services, emulators: Partial<Record<Pla
     let current = existing.find((c) => c.provider === provider);
     if (current?.status === ConnectionStatus.ACTIVE) {
       const problem = await lifecycle.probe(current);
-      if (!problem) continue;
+      if (!problem) {
+        log.debug({ provider }, 'demo connection already ACTIVE; kept');
+        continue;
+      }
       current = (await connections.get(current.id)) ?? current;
       if (problem.code !== 'NEEDS_REAUTH') {
         log.warn({ provider, code: problem.code }, 'demo connection did not answer; keeping it');
