@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { BookingEventType } from './enums.js';
 import { ProviderResponseError } from './errors.js';
+import type { WebhookCapabilities } from './types.js';
 
 /**
  * What every connector's `verify` and `parse` share: comparing a pushed secret with the expected one
@@ -24,4 +26,9 @@ export function pushedJson(provider: string, rawBody: Buffer): unknown {
   } catch {
     throw new ProviderResponseError(provider, 'parseWebhook', 'the body is not JSON');
   }
+}
+
+/** What a platform declares about its webhooks (its `provider.ts`), as the start of its `WebhookCapabilities`. */
+export function declaredWebhooks(w: Pick<WebhookCapabilities, 'mode' | 'push' | 'timedEvents'> & { events: readonly BookingEventType[] }) {
+  return { mode: w.mode, events: [...w.events], push: w.push, timedEvents: w.timedEvents };
 }

@@ -1,4 +1,4 @@
-import { pushedJson, sameSecret } from '../webhook-push.js';
+import { declaredWebhooks, pushedJson, sameSecret } from '../webhook-push.js';
 import type { z } from 'zod';
 import { ProviderResponseError } from '../errors.js';
 import type { BookingEventType } from '../enums.js';
@@ -88,10 +88,7 @@ export function appointeddWebhooks(ctx: Ctx, client: AppointeddClient): WebhookC
   /** For COMPLETED (a booking whose end has passed): the data's clock, as in `queries.ts`. */
   const now = () => Date.now();
   return {
-    mode: P.webhooks.mode,
-    events: [...P.webhooks.events],
-    push: P.webhooks.push,
-    timedEvents: P.webhooks.timedEvents,
+    ...declaredWebhooks(P.webhooks),
 
     verify(req: PushedRequest, secret: string): boolean {
       return pushAuthorized(req.headers, secret);

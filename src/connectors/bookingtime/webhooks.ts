@@ -1,4 +1,5 @@
 import type { ConnectorContext, UnifiedBooking, WebhookCapabilities } from '../types.js';
+import { declaredWebhooks } from '../webhook-push.js';
 import { mapLimit } from '../util.js';
 import type { BookingtimeCredentials } from './auth.js';
 import type { BookingtimeClient } from './client.js';
@@ -38,10 +39,7 @@ export function bookingtimeWebhooks(ctx: Ctx, client: BookingtimeClient): Webhoo
   const now = () => Date.now();
   const monthOf = monthReader(ctx, client, now);
   return {
-    mode: P.webhooks.mode,
-    events: [...P.webhooks.events],
-    push: P.webhooks.push,
-    timedEvents: P.webhooks.timedEvents,
+    ...declaredWebhooks(P.webhooks),
 
     async changedBookings(): Promise<UnifiedBooking[]> {
       const at = now();

@@ -1,4 +1,4 @@
-import { pushedJson, sameSecret } from '../webhook-push.js';
+import { declaredWebhooks, pushedJson, sameSecret } from '../webhook-push.js';
 import { z } from 'zod';
 import type { BookingEventType } from '../enums.js';
 import { ProviderResponseError } from '../errors.js';
@@ -52,10 +52,7 @@ export function dayscheduleWebhooks(
   const unsubscribe = (id: string) => nullIfNotFound(() => client.write('syncWebhooks', 'POST', path, { id, delete: true }, triggerAnswerSchema));
 
   return {
-    mode: P.webhooks.mode,
-    events: [...P.webhooks.events],
-    push: P.webhooks.push,
-    timedEvents: P.webhooks.timedEvents,
+    ...declaredWebhooks(P.webhooks),
 
     /**
      * One trigger per wanted type at `triggerUrl(target)`, then the previous triggers that are not

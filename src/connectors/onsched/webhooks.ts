@@ -1,4 +1,4 @@
-import { pushedJson, sameSecret } from '../webhook-push.js';
+import { declaredWebhooks, pushedJson, sameSecret } from '../webhook-push.js';
 import { z } from 'zod';
 import type { BookingEventType } from '../enums.js';
 import { ProviderError, ProviderResponseError } from '../errors.js';
@@ -107,10 +107,7 @@ export function onschedWebhooks(ctx: Ctx, client: OnSchedClient, queries: Pick<O
   }
 
   return {
-    mode: P.webhooks.mode,
-    events: [...P.webhooks.events],
-    push: P.webhooks.push,
-    timedEvents: P.webhooks.timedEvents,
+    ...declaredWebhooks(P.webhooks),
 
     /**
      * One webhook at every location of every company: `url` = the receiver, the secret in the

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { pushedJson } from '../webhook-push.js';
+import { declaredWebhooks, pushedJson } from '../webhook-push.js';
 import type { z } from 'zod';
 import { ProviderResponseError } from '../errors.js';
 import type { BookingEventType } from '../enums.js';
@@ -78,10 +78,7 @@ export function pushedEvents(rawBody: Buffer, companyId: string): PlatformEvent[
 export function yappointmentWebhooks(ctx: Ctx, client: YAppointmentClient): WebhookCapabilities {
   const companyId = ctx.settings.companyId;
   return {
-    mode: P.webhooks.mode,
-    events: [...P.webhooks.events],
-    push: P.webhooks.push,
-    timedEvents: P.webhooks.timedEvents,
+    ...declaredWebhooks(P.webhooks),
 
     verify(req: PushedRequest, secret: string): boolean {
       return signatureValid(req.rawBody, req.headers[P.webhooks.signatureHeader], secret);
