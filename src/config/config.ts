@@ -91,6 +91,12 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   /** How long one delivery attempt may take, in ms. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** After a token renewal failed inconclusively (5xx, timeout), no new attempt on that connection for this long, in seconds. */
+  TOKEN_RENEW_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  /** How often idle connections' long-lived grants are checked (one instance at a time), in seconds. */
+  GRANT_KEEPALIVE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
+  /** A grant that ends within this many hours is renewed by the keep-alive. */
+  GRANT_RENEW_AHEAD_HOURS: z.coerce.number().int().min(1).max(2_160).default(168),
   ...platformEnv,
 });
 
@@ -133,6 +139,9 @@ export interface Config {
   webhookRetryWindowMs: number;
   webhookRetryBaseMs: number;
   webhookTimeoutMs: number;
+  tokenRenewCooldownMs: number;
+  grantKeepAliveIntervalMs: number;
+  grantRenewAheadMs: number;
   platforms: Record<Provider, PlatformEndpoints>;
 }
 
@@ -188,6 +197,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryWindowMs: e.WEBHOOK_RETRY_WINDOW_SECONDS * 1_000,
     webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    tokenRenewCooldownMs: e.TOKEN_RENEW_COOLDOWN_SECONDS * 1_000,
+    grantKeepAliveIntervalMs: e.GRANT_KEEPALIVE_INTERVAL_SECONDS * 1_000,
+    grantRenewAheadMs: e.GRANT_RENEW_AHEAD_HOURS * 3_600_000,
     platforms,
   };
 }

@@ -81,6 +81,7 @@ export function withResponseCache(connector: Connector, cache: ConnectorCache, t
 
   return {
     webhooks: connector.webhooks,
+    keepAlive: connector.keepAlive && ((withinMs) => connector.keepAlive!(withinMs)),
     listOrganizations: () => listing('organizations', undefined, () => connector.listOrganizations()),
     listServices: (q) => listing('services', q, () => connector.listServices(q)),
     listCustomers: (q) => listing('customers', q, () => connector.listCustomers(q)),

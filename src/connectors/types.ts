@@ -205,6 +205,11 @@ export interface Connector {
   cancelBooking(ref: string, reason: string | null): Promise<UnifiedBooking>;
   availability(serviceRef: string, from: Date, to: Date): Promise<UnifiedTimeSlot[]>;
   readonly webhooks: WebhookCapabilities;
+  /**
+   * Renews the connection's long-lived grant when it ends within `withinMs` (an idle connection would
+   * otherwise lose it); true when it renewed. Absent where grants do not expire.
+   */
+  keepAlive?(withinMs: number): Promise<boolean>;
 }
 
 /** The gateway's app as registered with a platform (configuration). */

@@ -61,7 +61,7 @@ export class ConnectorHub {
         maxConcurrent: this.config.providerConcurrency,
         queueTimeoutMs: this.config.providerQueueTimeoutMs,
       }),
-      tokens: this.tokens.forConnection(input.id),
+      tokens: this.tokens.forConnection(input.id, input.provider),
       cache: this.cacheStore.namespace(`connector:${input.id}`),
     };
   }

@@ -18,6 +18,7 @@ import { Poller } from '../events/poller.js';
 import { SubscriptionRepository } from '../events/subscriptions.js';
 import { WebhookService } from '../events/webhooks.js';
 import { ConnectorHub } from '../gateway/connector-hub.js';
+import { GrantKeepAlive } from '../gateway/keepalive.js';
 import { storeSharedCache } from '../gateway/shared-cache.js';
 import { ConsentFlow } from '../gateway/consent.js';
 import { ConnectionLifecycle } from '../gateway/lifecycle.js';
@@ -51,6 +52,7 @@ export interface Services {
   /** Background work: polling watched connections, working the delivery queues. */
   poller: Poller;
   deliveries: DeliveryQueue;
+  keepAlive: GrantKeepAlive;
   log: Logger;
 }
 
@@ -60,28 +62,34 @@ export function createServices(
   box: SecretBox,
   log: Logger,
   events: EventBus = new MemoryEventBus(),
-  opts: { sandbox?: boolean } = {},
+  opts: { sandbox?: boolean; clock?: () => number } = {},
 ): Services {
   const tenants = new TenantService(store);
   const connections = new ConnectionRepository(store, box, events);
   const publishStatus = (c: ConnectionRecord) => events.publish(topics.connectionStatus(c.tenantId), c);
-  const tokens = new TokenManager(store, box, {
-    async onRenewed(connectionId, summary) {
-      // A grant obtained while connecting has no record yet: `update` then does nothing, and the
-      // lifecycle writes these fields when it stores the record.
-      await connections.update(connectionId, () => ({
-        lastRefreshedAt: summary.lastRefreshedAt === null ? null : new Date(summary.lastRefreshedAt).toISOString(),
-        accessTokenExpiresAt: summary.accessTokenExpiresAt === null ? null : new Date(summary.accessTokenExpiresAt).toISOString(),
-      }));
+  const tokens = new TokenManager(
+    store,
+    box,
+    {
+      async onRenewed(connectionId, summary) {
+        // A grant obtained while connecting has no record yet: `update` then does nothing, and the
+        // lifecycle writes these fields when it stores the record.
+        await connections.update(connectionId, () => ({
+          lastRefreshedAt: summary.lastRefreshedAt === null ? null : new Date(summary.lastRefreshedAt).toISOString(),
+          accessTokenExpiresAt: summary.accessTokenExpiresAt === null ? null : new Date(summary.accessTokenExpiresAt).toISOString(),
+        }));
+      },
+      async onGrantRevoked(connectionId, reason) {
+        const current = await connections.get(connectionId);
+        if (!current || current.status === ConnectionStatus.NEEDS_REAUTH || current.status === ConnectionStatus.DISCONNECTED) return;
+        const updated = await connections.update(connectionId, () => ({ status: ConnectionStatus.NEEDS_REAUTH, statusReason: reason }));
+        log.warn({ connectionId, provider: current.provider }, 'connection needs re-authorization');
+        if (updated) publishStatus(updated);
+      },
     },
-    async onGrantRevoked(connectionId, reason) {
-      const current = await connections.get(connectionId);
-      if (!current || current.status === ConnectionStatus.NEEDS_REAUTH || current.status === ConnectionStatus.DISCONNECTED) return;
-      const updated = await connections.update(connectionId, () => ({ status: ConnectionStatus.NEEDS_REAUTH, statusReason: reason }));
-      log.warn({ connectionId, provider: current.provider }, 'connection needs re-authorization');
-      if (updated) publishStatus(updated);
-    },
-  });
+    opts.clock,
+    { cooldownMs: config.tokenRenewCooldownMs },
+  );
   const hub = new ConnectorHub(config, connections, tokens, store.backend === 'redis' ? storeSharedCache(store) : undefined);
   const scopes = new TenantConnections({ connections, hub });
   const reads = new Reads({ scopes, maxPageSize: config.maxPageSize });
@@ -123,6 +131,15 @@ export function createServices(
   const intake = new EventIntake({ store, bus: events, subscriptions, deliveries, invalidate: (id) => hub.invalidateResponses(id), log });
   const connector = (record: ConnectionRecord) => hub.connector(record);
   const poller = new Poller({ store, subscriptions, connections, connector, intake, intervalMs: config.pollIntervalMs, log });
+  const keepAlive = new GrantKeepAlive({
+    store,
+    tenants,
+    connections,
+    connector,
+    intervalMs: config.grantKeepAliveIntervalMs,
+    aheadMs: config.grantRenewAheadMs,
+    log,
+  });
   const webhooks = new WebhookService({
     subscriptions,
     connections,
@@ -153,6 +170,7 @@ export function createServices(
     intake,
     poller,
     deliveries,
+    keepAlive,
     log,
   };
 }

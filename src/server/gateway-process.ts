@@ -33,7 +33,11 @@ export function isSandbox(config: Config, env: NodeJS.ProcessEnv = process.env):
  * emulators in-process, points the platforms' URLs at them (configuration only — connectors are
  * unchanged) and connects a demo tenant to each platform that has a connector.
  */
-export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: Config,
+  /** `clock`: the token manager's clock (tests that move time along with the emulators' clocks). */
+  opts: { env?: NodeJS.ProcessEnv; log?: Logger; clock?: () => number } = {},
+): Promise<RunningGateway> {
   const log = opts.log ?? createLogger(config.logLevel);
   const sandbox = isSandbox(config, opts.env);
   const { box } = loadSecretBox({ envKey: config.encryptionKey, sandbox, dataDir: dataDirOf(config.storeUrl) });
@@ -43,7 +47,7 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
     // Events cross instances through Redis when the store is Redis (every instance shares it).
     const events = store.backend === 'redis' ? await RedisEventBus.connect(config.storeUrl, (err) => log.warn({ err }, 'event bus')) : undefined;
     if (events) cleanups.unshift(() => events.close());
-    const services = createServices(config, store, box, log, events, { sandbox });
+    const services = createServices(config, store, box, log, events, { sandbox, clock: opts.clock });
     const graphiqlHeaders: Record<string, string> = {};
     const http = await startHttp(services, config.port, config.host, {
       graphiqlHeaders: sandbox ? graphiqlHeaders : undefined,
@@ -65,7 +69,9 @@ export async function startGateway(config: Config, opts: { env?: NodeJS.ProcessE
     // Polling and deliveries start once the emulators (sandbox mode) and the receiver URL exist.
     services.poller.start();
     services.deliveries.start();
+    services.keepAlive.start();
     cleanups.unshift(async () => {
+      await services.keepAlive.close();
       await services.poller.close();
       await services.deliveries.close();
     });

@@ -21,7 +21,7 @@ export interface TestGateway {
  * it on (RESPONSE_CACHE=on).
  */
 export async function startTestGateway(
-  opts: { storeUrl?: string; encryptionKey?: string; env?: Record<string, string>; log?: Logger } = {},
+  opts: { storeUrl?: string; encryptionKey?: string; env?: Record<string, string>; log?: Logger; clock?: () => number } = {},
 ): Promise<TestGateway> {
   const encryptionKey = opts.encryptionKey ?? randomBytes(32).toString('base64');
   const env = {
@@ -39,7 +39,7 @@ export async function startTestGateway(
     ...opts.env,
   };
   const config = loadConfig(env);
-  const gateway = await startGateway(config, { env, log: opts.log });
+  const gateway = await startGateway(config, { env, log: opts.log, clock: opts.clock });
   return {
     url: gateway.url,
     gateway,

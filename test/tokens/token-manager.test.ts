@@ -114,13 +114,14 @@ describe('TokenManager', () => {
     expect(seen).toHaveLength(2);
   });
 
-  it('keeps sets encrypted in the store, readable by the next process with the same key', async () => {
+  it('keeps sets encrypted and versioned in the store, readable by the next process with the same key', async () => {
     const a = await setUp();
     const { strategy } = fakeStrategy();
     await a.tokens.get('default', strategy);
-    const raw = await a.store.get<string>('token:cn_a:default');
-    expect(raw).toMatch(/^enc:v1:k1:/);
-    expect(raw).not.toContain('at-1');
+    const raw = await a.store.get<{ version: number; sealed: string }>('token:cn_a:default');
+    expect(raw?.version).toBe(1);
+    expect(raw?.sealed).toMatch(/^enc:v1:k1:/);
+    expect(JSON.stringify(raw)).not.toContain('at-1');
     // A restart: a new manager (empty memory) on the same store reuses the stored token.
     const b = await setUp(a.store, a.box);
     const { strategy: other, seen } = fakeStrategy();

@@ -51,8 +51,13 @@ const module: ConnectorModule<BookingtimeCredentials, BookingtimeSettings> = {
   },
 
   create(ctx): Connector {
-    const { client } = build(ctx);
-    return { webhooks: bookingtimeWebhooks(ctx, client), ...bookingtimeQueries(ctx, client) };
+    const { auth, client } = build(ctx);
+    return {
+      webhooks: bookingtimeWebhooks(ctx, client),
+      ...bookingtimeQueries(ctx, client),
+      // The refresh token lives 30 days (§2.1): client credentials again give a new one.
+      keepAlive: (withinMs) => ctx.tokens.renewGrantEndingWithin(P.tokenNames.refresh, auth.refresh, withinMs),
+    };
   },
 };
 

@@ -55,8 +55,13 @@ const module: ConnectorModule<YAppointmentCredentials, YAppointmentSettings> = {
   },
 
   create(ctx): Connector {
-    const { client } = build(ctx);
-    return { webhooks: yappointmentWebhooks(ctx, client), ...yappointmentQueries(ctx, client) };
+    const { client, strategy } = build(ctx);
+    return {
+      webhooks: yappointmentWebhooks(ctx, client),
+      ...yappointmentQueries(ctx, client),
+      // The refresh token lives 90 days from issue and rotates on use (§2.2): a refresh renews it.
+      keepAlive: (withinMs) => ctx.tokens.renewGrantEndingWithin('default', strategy, withinMs),
+    };
   },
 };
 
