@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
 import { startGateway } from './server/gateway-process.js';
 import { runEmulators, sandboxRedirectUris } from './server/sandbox-mode.js';
+import { clusterArgs, runCluster } from './server/cluster.js';
 import { openStore } from './store/store.js';
 import { TenantService } from './auth/tenants.js';
 
 /**
  * `bookgraph start` — the gateway (sandbox mode when no platform is configured);
  * `bookgraph sandbox` — the five emulators standalone, one JSON line of base URLs on stdout;
+ * `bookgraph cluster [--instances N] [--port P]` — the emulators, N gateway processes on one shared store and a round-robin front;
  * `bookgraph tenant create <name>` / `bookgraph tenant list`;
  * `bookgraph webhooks replay <subscription id> [delivery id…]` — asks a running gateway to queue FAILED deliveries again.
  */
@@ -18,12 +20,16 @@ async function main(argv: string[]): Promise<void> {
       return start();
     case 'sandbox':
       return sandbox();
+    case 'cluster':
+      return cluster(rest);
     case 'tenant':
       return tenant(rest);
     case 'webhooks':
       return webhooks(rest);
     default:
-      console.error(`unknown command "${command}". Commands: start, sandbox, tenant create <name>, tenant list, webhooks replay <subscription id>`);
+      console.error(
+        `unknown command "${command}". Commands: start, sandbox, cluster [--instances N] [--port P], tenant create <name>, tenant list, webhooks replay <subscription id>`,
+      );
       process.exitCode = 2;
   }
 }
@@ -59,6 +65,40 @@ async function sandbox(): Promise<void> {
   });
   process.stdout.write(`${JSON.stringify(emulators.baseUrls)}\n`);
   onSignal(() => emulators.close());
+}
+
+/**
+ * `cluster [--instances N] [--port P]`: the emulators, N gateway instances (separate processes, ports
+ * P+1 … P+N) and a round-robin front on P (default PORT). STORE_URL (default
+ * `redis://127.0.0.1:6379/0`) must be Redis or PostgreSQL; BOOKGRAPH_ENCRYPTION_KEY and DEMO_API_KEY
+ * are generated for the run unless set; SANDBOX_PORT_BASE places the emulators.
+ */
+async function cluster(args: string[]): Promise<void> {
+  const config = loadConfig();
+  const { instances, port } = clusterArgs(args, config.port);
+  const storeUrl = process.env.STORE_URL ?? 'redis://127.0.0.1:6379/0';
+  const started = Date.now();
+  const running = await runCluster({
+    instances,
+    port,
+    host: config.host,
+    portBase: config.sandboxPortBase,
+    storeUrl,
+    encryptionKey: config.encryptionKey,
+    demoApiKey: config.demoApiKey,
+  });
+  console.log(
+    [
+      `Bookgraph cluster is running: ${instances} instance${instances === 1 ? '' : 's'} on ${storeUrl}, sandbox mode.`,
+      `  Front:     ${running.frontUrl} (round robin over the instances, WebSockets included)`,
+      `  GraphiQL:  ${running.frontUrl}/graphql`,
+      `  Demo key:  ${running.demoApiKey}`,
+      ...running.instanceUrls.map((url, i) => `  Instance ${i + 1}: ${url}`),
+      `  Emulators: ${Object.values(running.emulators).join(' ')}`,
+      `  Started in ${Date.now() - started} ms. Ctrl+C stops everything.`,
+    ].join('\n'),
+  );
+  onSignal(() => running.close());
 }
 
 async function tenant(args: string[]): Promise<void> {
