@@ -5,6 +5,7 @@ import type { PlatformSlug } from '../connectors/platforms.js';
 import { dataDirOf, loadSecretBox } from '../store/keys.js';
 import { openStore, type Store } from '../store/store.js';
 import { RedisEventBus } from '../events/bus.js';
+import { PostgresEventBus } from '../events/postgres-bus.js';
 import { createServices, type Services } from './app.js';
 import { startHttp } from './http.js';
 import { oauthCallbackRoute } from './oauth-routes.js';
@@ -44,8 +45,14 @@ export async function startGateway(
   const store: Store = await openStore(config.storeUrl);
   const cleanups: Array<() => Promise<void>> = [() => store.close()];
   try {
-    // Events cross instances through Redis when the store is Redis (every instance shares it).
-    const events = store.backend === 'redis' ? await RedisEventBus.connect(config.storeUrl, (err) => log.warn({ err }, 'event bus')) : undefined;
+    // Events cross instances through the shared store when it is Redis or PostgreSQL.
+    const onBusError = (err: unknown) => log.warn({ err }, 'event bus');
+    const events =
+      store.backend === 'redis'
+        ? await RedisEventBus.connect(config.storeUrl, onBusError)
+        : store.backend === 'postgres'
+          ? await PostgresEventBus.connect(config.storeUrl, onBusError)
+          : undefined;
     if (events) cleanups.unshift(() => events.close());
     const services = createServices(config, store, box, log, events, { sandbox, clock: opts.clock });
     const graphiqlHeaders: Record<string, string> = {};
