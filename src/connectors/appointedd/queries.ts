@@ -1,3 +1,4 @@
+import { ProviderError } from '../errors.js';
 import type { Connector, ConnectorContext, UnifiedBooking } from '../types.js';
 import { finishBookingPage, lowerBoundMs, mapLimit, nullIfNotFound, windowsOf } from '../util.js';
 import type { AppointeddCredentials } from './auth.js';
@@ -20,6 +21,12 @@ type Ctx = ConnectorContext<AppointeddCredentials, AppointeddSettings>;
 export type AppointeddQueries = Omit<Connector, 'webhooks'>;
 
 const HOUR_MS = 3_600_000;
+
+/**
+ * True when `ref` can be an Appointedd record id: a 24-hex ObjectId (§3). Anything else is not
+ * found without a call (the platform answers 400 to some routes, 404 to others).
+ */
+export const isObjectId = (ref: string): boolean => /^[0-9a-f]{24}$/i.test(ref);
 
 /** Every account the client reaches, all pages (`GET /accounts`): the connection's organizations. */
 export function listAccounts(client: AppointeddClient) {
@@ -213,6 +220,7 @@ export function appointeddQueries(ctx: Ctx, client: AppointeddClient): Appointed
       return mapLimit(refs, P.concurrency, async (r) => {
         const hit = byId.get(r);
         if (hit) return toService(hit);
+        if (!isObjectId(r)) return null;
         const doc = await nullIfNotFound(() => client.get('getService', `/services/${encodeURIComponent(r)}`, {}, serviceSchema));
         return doc ? toService(doc.data) : null;
       });
@@ -224,6 +232,7 @@ export function appointeddQueries(ctx: Ctx, client: AppointeddClient): Appointed
       return mapLimit(refs, P.concurrency, async (r) => {
         const hit = byId.get(r);
         if (hit) return toCustomer(hit);
+        if (!isObjectId(r)) return null;
         const doc = await nullIfNotFound(() => client.get('getCustomer', `/customers/${encodeURIComponent(r)}`, {}, customerSchema));
         return doc ? toCustomer(doc.data) : null;
       });
@@ -231,6 +240,7 @@ export function appointeddQueries(ctx: Ctx, client: AppointeddClient): Appointed
 
     async getBookings(refs) {
       return mapLimit(refs, P.concurrency, async (r) => {
+        if (!isObjectId(r)) return null;
         const doc = await nullIfNotFound(() => client.get('getBooking', `/bookings/${encodeURIComponent(r)}`, {}, bookingSchema));
         return doc ? toBooking(doc.data, now()) : null;
       });
@@ -277,6 +287,7 @@ export function appointeddQueries(ctx: Ctx, client: AppointeddClient): Appointed
     },
 
     async cancelBooking(ref, reason): Promise<UnifiedBooking> {
+      if (!isObjectId(ref)) throw new ProviderError(P.key, 'cancelBooking', 'BAD_USER_INPUT', 'Appointedd has no booking with this id');
       const doc = await client.post(
         'cancelBooking',
         `/bookings/${encodeURIComponent(ref)}/cancel`,
@@ -287,6 +298,7 @@ export function appointeddQueries(ctx: Ctx, client: AppointeddClient): Appointed
     },
 
     async availability(serviceRef, from, to) {
+      if (!isObjectId(serviceRef)) throw new ProviderError(P.key, 'availability', 'NOT_FOUND', 'Appointedd has no service with this id');
       // The platform answers at most 42 days per call: walk the range in windows.
       const out = [];
       for (const { start, end } of windowsOf(from.getTime(), to.getTime(), P.availabilityMaxDays)) {

@@ -425,6 +425,7 @@ export function bookingtimeQueries(ctx: Ctx, client: BookingtimeClient): Booking
 
     /** PUT cancel without body (§3.4); bookingtime keeps no reason, so `reason` is not sent. */
     async cancelBooking(ref) {
+      if (!parseRef(ref)) throw new ProviderError(P.key, 'cancelBooking', 'BAD_USER_INPUT', 'bookingtime has no appointment with this id');
       const at = locate(ref);
       if (!at) throw new ProviderError(P.key, 'cancelBooking', 'NOT_FOUND', 'bookingtime has no such appointment in this connection');
       const a = await client.organization(

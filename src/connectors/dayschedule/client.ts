@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ConnectionTokens, TokenStrategy } from '../../tokens/token-manager.js';
+import { ProviderError } from '../errors.js';
 import { expectOk, type HttpClient, type HttpResponse, parseBody } from '../http.js';
 import { collectPages, type PlatformPage } from '../paging.js';
 import { dayscheduleProvider as P } from './provider.js';
@@ -46,9 +47,22 @@ export class DayScheduleClient {
     );
   }
 
-  /** GETs one record. Throws NOT_FOUND (404) like every other classified error. */
+  /**
+   * GETs one record. Throws NOT_FOUND for 404 and for 400 (the platform's answer to an id that is
+   * not a Mongo id, e.g. "booking_id must be a mongodb id": a record by id has no other input, so a
+   * malformed id is one that names nothing), else like every other classified error.
+   */
   async get<T extends z.ZodType>(operation: string, path: string, schema: T, query: Query = {}): Promise<z.infer<T>> {
-    return parseBody(await this.call(operation, 'GET', path, query), schema, P.key, operation);
+    let res: HttpResponse;
+    try {
+      res = await this.call(operation, 'GET', path, query);
+    } catch (err) {
+      if (err instanceof ProviderError && err.status === 400) {
+        throw new ProviderError(P.key, operation, 'NOT_FOUND', `${P.key} found nothing for ${operation}: ${err.message}`, { status: 400, cause: err });
+      }
+      throw err;
+    }
+    return parseBody(res, schema, P.key, operation);
   }
 
   /**

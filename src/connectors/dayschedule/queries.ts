@@ -44,6 +44,12 @@ export type DayScheduleQueries = Omit<Connector, 'webhooks'>;
 const DAY_MS = 86_400_000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * True when `ref` can be a DaySchedule record id: 24 hex digits (ObjectId style, §3). Anything else
+ * is not found without a call (the platform would answer 400 "… must be a mongodb id").
+ */
+export const isObjectId = (ref: string): boolean => /^[0-9a-f]{24}$/i.test(ref);
+
 /** `YYYY-MM-DD` of an instant in UTC (the platform's date filters are whole UTC days, §3.4). */
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -212,10 +218,13 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient, links: C
   const resources = () => cache.getOrLoad('resources', P.referenceTtlMs, () => client.all('listServices', '/resources', {}, resourceSchema));
   /** A resource from the cached listing, else by id (null when unknown). */
   const resource = async (ref: string): Promise<ResourceRecord | null> =>
-    (await resources()).find((r) => r.id === ref) ?? nullIfNotFound(() => client.get('getService', `/resources/${encodeURIComponent(ref)}`, resourceSchema));
+    !isObjectId(ref)
+      ? null
+      : ((await resources()).find((r) => r.id === ref) ??
+        nullIfNotFound(() => client.get('getService', `/resources/${encodeURIComponent(ref)}`, resourceSchema)));
 
-  const contact = (ref: string): Promise<ContactRecord | null> =>
-    nullIfNotFound(() => client.get('getCustomer', `/contacts/${encodeURIComponent(ref)}`, contactSchema));
+  const contact = async (ref: string): Promise<ContactRecord | null> =>
+    !isObjectId(ref) ? null : nullIfNotFound(() => client.get('getCustomer', `/contacts/${encodeURIComponent(ref)}`, contactSchema));
 
   return {
     async listOrganizations() {
@@ -326,8 +335,8 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient, links: C
     },
 
     async getBookings(refs) {
-      const records = await mapLimit(refs, P.concurrency, (r) =>
-        nullIfNotFound(() => client.get('getBooking', `/bookings/${encodeURIComponent(r)}`, bookingSchema)),
+      const records = await mapLimit(refs, P.concurrency, async (r) =>
+        isObjectId(r) ? nullIfNotFound(() => client.get('getBooking', `/bookings/${encodeURIComponent(r)}`, bookingSchema)) : null,
       );
       const present = records.filter((r): r is BookingRecord => r !== null);
       const mapped = new Map((await linked(present)).map((b) => [b.ref, b]));
@@ -377,6 +386,7 @@ export function dayscheduleQueries(ctx: Ctx, client: DayScheduleClient, links: C
     },
 
     async cancelBooking(ref, reason) {
+      if (!isObjectId(ref)) throw new ProviderError(P.key, 'cancelBooking', 'BAD_USER_INPUT', 'DaySchedule has no booking with this id');
       const updated = await client.write(
         'cancelBooking',
         'PUT',

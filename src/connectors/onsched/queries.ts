@@ -363,8 +363,9 @@ export function onschedQueries(ctx: Ctx, client: OnSchedClient): OnSchedQueries 
     /** `PUT …/cancel` (no body; the platform keeps no reason, §6). Only `BK`/`RS` in the future. */
     async cancelBooking(ref) {
       const parsed = parseScopedRef(ref);
-      const s = scopeOf(parsed?.companyId);
-      if (!parsed || !s) throw new ProviderError(P.key, 'cancelBooking', 'NOT_FOUND', 'OnSched found no such booking');
+      if (!parsed) throw new ProviderError(P.key, 'cancelBooking', 'BAD_USER_INPUT', 'OnSched has no booking with this id');
+      const s = scopeOf(parsed.companyId);
+      if (!s) throw new ProviderError(P.key, 'cancelBooking', 'NOT_FOUND', 'OnSched found no such booking');
       const a = await client.write(
         s,
         'cancelBooking',

@@ -26,6 +26,13 @@ export function grantCompany(client: YAppointmentClient, operation: string) {
   return client.get(operation, '/me', companySchema);
 }
 
+/**
+ * True when `ref` can be a yAppointment record id: ids are a documented prefix and digits (`srv_…`,
+ * `bkg_…`, §3) or a 24-hex ObjectId, so anything outside `[A-Za-z0-9_-]{1,64}` names nothing and is
+ * not found without a call (a blank one is a 400 VALIDATION_ERROR at the platform).
+ */
+export const isPlatformId = (ref: string): boolean => /^[A-Za-z0-9_-]{1,64}$/.test(ref);
+
 /** A connector cursor (the next 1-based page number) back to a number; anything else starts over. */
 function pageOf(cursor: string | null | undefined): number {
   const n = cursor ? Number(cursor) : 1;
@@ -136,6 +143,7 @@ export function yappointmentQueries(ctx: Ctx, client: YAppointmentClient): YAppo
       return mapLimit(refs, P.concurrency, async (r) => {
         const hit = byId.get(r);
         if (hit) return toService(hit, companyId);
+        if (!isPlatformId(r)) return null;
         const s = await nullIfNotFound(() => client.get('getService', `/services/${encodeURIComponent(r)}`, serviceSchema));
         return s ? toService(s, companyId) : null;
       });
@@ -147,6 +155,7 @@ export function yappointmentQueries(ctx: Ctx, client: YAppointmentClient): YAppo
       return mapLimit(refs, P.concurrency, async (r) => {
         const hit = byId.get(r);
         if (hit) return toCustomer(hit, companyId);
+        if (!isPlatformId(r)) return null;
         const c = await nullIfNotFound(() => client.get('getCustomer', `/customers/${encodeURIComponent(r)}`, customerSchema));
         return c ? toCustomer(c, companyId) : null;
       });
@@ -154,6 +163,7 @@ export function yappointmentQueries(ctx: Ctx, client: YAppointmentClient): YAppo
 
     async getBookings(refs) {
       return mapLimit(refs, P.concurrency, async (r) => {
+        if (!isPlatformId(r)) return null;
         const b = await nullIfNotFound(() => client.get('getBooking', `/bookings/${encodeURIComponent(r)}`, bookingSchema));
         return b ? toBooking(b, companyId) : null;
       });
@@ -187,11 +197,13 @@ export function yappointmentQueries(ctx: Ctx, client: YAppointmentClient): YAppo
     },
 
     async cancelBooking(ref, reason): Promise<UnifiedBooking> {
+      if (!isPlatformId(ref)) throw new ProviderError(P.key, 'cancelBooking', 'BAD_USER_INPUT', 'yAppointment has no booking with this id');
       const b = await client.write('cancelBooking', `/bookings/${encodeURIComponent(ref)}/cancel`, reason ? { reason } : {}, bookingSchema);
       return toBooking(b, companyId);
     },
 
     async availability(serviceRef, from, to) {
+      if (!isPlatformId(serviceRef)) throw new ProviderError(P.key, 'availability', 'NOT_FOUND', 'yAppointment has no service with this id');
       // The platform answers at most 31 days per call (§3.5): walk the range in windows.
       const slots = [];
       for (const { start, end } of windowsOf(from.getTime(), to.getTime(), P.availabilityMaxDays)) {
