@@ -25,7 +25,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
 }
 
 /** The client's message when `error` (or an error it wraps) is the store being down or a lock wait timing out. */
-function storeFailure(error: unknown): string | undefined {
+export function storeFailure(error: unknown): string | undefined {
   let e = error;
   for (let depth = 0; e && depth < 5; depth++) {
     if (e instanceof StoreUnavailableError) return e.message;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { graphiqlAsset, renderGraphiQLPage } from './graphiql/index.js';
 import { createApollo, createContext, HeaderMap, type Services } from './app.js';
+import { storeFailure } from './errors.js';
 import { attachSubscriptions } from './websocket.js';
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -174,6 +175,13 @@ export async function startHttp(services: Services, port: number, host: string, 
       for (const route of options.routes ?? []) if (await route(req, res, url)) return;
       sendJson(res, 404, { error: 'not found' });
     } catch (err) {
+      const store = storeFailure(err);
+      if (store) {
+        // The store is down (or a lock wait ran out) before GraphQL ran, e.g. looking up the API key.
+        if (!res.headersSent) graphqlError(res, 503, 'STORE_UNAVAILABLE', store, { 'retry-after': '1' });
+        else res.destroy();
+        return;
+      }
       log.error({ err }, 'request failed');
       if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();
