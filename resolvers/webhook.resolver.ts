@@ -27,11 +27,12 @@ export class WebhookSubscriptionResolver {
     if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERIES_PAGE) {
       throw new GatewayError('BAD_USER_INPUT', `\`first\` must be between 1 and ${MAX_DELIVERIES_PAGE}`);
     }
-    const page = await ctx.webhooks.deliveries(sub, { first, after, status });
-    return {
-      edges: page.items.map((d) => ({ cursor: d.id, node: d })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.items.at(-1)?.id ?? null },
-    };
+    // Cursors are signed for the tenant and name the subscription (see CursorCodec).
+    const { cursors } = ctx.reads;
+    const afterId = after == null ? null : cursors.decodeDelivery(ctx.tenant.id, sub.id, after).deliveryId;
+    const page = await ctx.webhooks.deliveries(sub, { first, after: afterId, status });
+    const edges = page.items.map((d) => ({ cursor: cursors.deliveryCursor(ctx.tenant.id, { subscriptionId: sub.id, deliveryId: d.id }), node: d }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 }
 

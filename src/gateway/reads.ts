@@ -2,7 +2,7 @@ import type { ConnectionRecord } from '../connections/connections.js';
 import { type BookingStatus, ConnectionStatus } from '../connectors/enums.js';
 import type { Provider } from '../connectors/platforms.js';
 import type { Connector } from '../connectors/types.js';
-import { compareMerged, connectionBound, decodeBookingCursor, decodeListCursor, encodeBookingCursor, encodeListCursor, type ListPosition } from './cursors.js';
+import { compareMerged, connectionBound, type CursorCodec, type ListPosition } from './cursors.js';
 import { GatewayError } from './errors.js';
 import { decodeId, type GlobalId } from './ids.js';
 import {
@@ -38,18 +38,6 @@ export interface ListArgs {
   organization?: OrganizationModel;
 }
 
-/** Cursors by booking model (models are shared between requests, see `scope`): encoded once each. */
-const bookingCursors = new WeakMap<BookingModel, string>();
-
-function bookingCursorOf(node: BookingModel): string {
-  let cursor = bookingCursors.get(node);
-  if (cursor === undefined) {
-    cursor = encodeBookingCursor({ startsAt: node.startsAt.getTime(), connectionId: node.connectionId, ref: node.ref });
-    bookingCursors.set(node, cursor);
-  }
-  return cursor;
-}
-
 /** Largest page a connector is asked for while walking services and customers. */
 const LIST_PAGE_LIMIT = 100;
 
@@ -58,7 +46,12 @@ const LIST_PAGE_LIMIT = 100;
  * A platform that fails costs only its own part of the answer (reported through the request scope).
  */
 export class Reads {
-  constructor(private readonly deps: { scopes: TenantConnections; maxPageSize: number }) {}
+  constructor(private readonly deps: { scopes: TenantConnections; maxPageSize: number; cursors: CursorCodec }) {}
+
+  /** Signs the cursors clients see and checks those they send back (webhook deliveries' too). */
+  get cursors(): CursorCodec {
+    return this.deps.cursors;
+  }
 
   connectionsOf(s: RequestScope): Promise<ConnectionRecord[]> {
     return this.deps.scopes.list(s);
@@ -94,8 +87,7 @@ export class Reads {
   /** Every matching booking of every connection, merged by startsAt with a keyset cursor. */
   async bookings(s: RequestScope, args: BookingArgs): Promise<ConnectionPage<BookingModel>> {
     this.checkFirst(args.first);
-    const position = args.after ? decodeBookingCursor(args.after) : null;
-    if (args.after && !position) throw new GatewayError('BAD_USER_INPUT', '`after` is not a cursor of this list');
+    const position = args.after == null ? null : this.deps.cursors.decodeBooking(s.tenant.id, args.after);
     if (args.startsAfter && args.startsBefore && args.startsAfter >= args.startsBefore) {
       throw new GatewayError('BAD_USER_INPUT', '`startsAfter` must be before `startsBefore`');
     }
@@ -123,7 +115,7 @@ export class Reads {
     const merged = lists.flat().sort(compareMerged);
     const page = merged.slice(0, args.first);
     const edges = page.map((node) => ({
-      cursor: bookingCursorOf(node),
+      cursor: this.deps.cursors.bookingCursor(s.tenant.id, node),
       node,
     }));
     return { edges, pageInfo: { hasNextPage: merged.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
@@ -151,8 +143,7 @@ export class Reads {
     list: (c: Connector, cursor: string | null, limit: number) => Promise<{ items: Array<R & { ref: string }>; nextCursor: string | null }>,
   ): Promise<ConnectionPage<R & { provider: Provider; connectionId: string; __typename: N }>> {
     this.checkFirst(args.first);
-    const position = args.after ? decodeListCursor(args.after) : null;
-    if (args.after && !position) throw new GatewayError('BAD_USER_INPUT', '`after` is not a cursor of this list');
+    const position = args.after == null ? null : this.deps.cursors.decodeList(s.tenant.id, args.after);
     let conns = await this.deps.scopes.readable(s, args.providers);
     if (args.organization) conns = conns.filter((c) => c.record.id === args.organization?.connectionId);
     const edges: Array<Edge<R & { provider: Provider; connectionId: string; __typename: N }>> = [];
@@ -166,7 +157,7 @@ export class Reads {
       if (page) {
         page.items.slice(skip).forEach((item, i) => {
           const next: ListPosition = { connectionId: record.id, cursor, skip: skip + i + 1 };
-          edges.push({ cursor: encodeListCursor(next), node: scope(item, { provider: record.provider, connectionId: record.id }, typename) });
+          edges.push({ cursor: this.deps.cursors.listCursor(s.tenant.id, next), node: scope(item, { provider: record.provider, connectionId: record.id }, typename) });
         });
       }
       if (page?.nextCursor) {

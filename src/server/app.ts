@@ -21,6 +21,7 @@ import { ConnectorHub } from '../gateway/connector-hub.js';
 import { GrantKeepAlive } from '../gateway/keepalive.js';
 import { storeSharedCache } from '../gateway/shared-cache.js';
 import { ConsentFlow } from '../gateway/consent.js';
+import { CursorCodec } from '../gateway/cursors.js';
 import { ConnectionLifecycle } from '../gateway/lifecycle.js';
 import { Reads } from '../gateway/reads.js';
 import { type ProviderFailure, TenantConnections } from '../gateway/request-scope.js';
@@ -92,7 +93,7 @@ export function createServices(
   );
   const hub = new ConnectorHub(config, connections, tokens, store.backend === 'redis' ? storeSharedCache(store) : undefined);
   const scopes = new TenantConnections({ connections, hub });
-  const reads = new Reads({ scopes, maxPageSize: config.maxPageSize });
+  const reads = new Reads({ scopes, maxPageSize: config.maxPageSize, cursors: CursorCodec.fromSecretBox(box) });
   const writes = new Writes({ store, scopes });
   const lifecycle = new ConnectionLifecycle({
     connections,

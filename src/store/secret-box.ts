@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM encryption of secrets at rest, with the key id stored beside each value so keys can
@@ -77,6 +77,16 @@ export class SecretBox {
 
   openJson<T>(sealed: string, associatedData: string): T {
     return JSON.parse(this.decrypt(sealed, associatedData)) as T;
+  }
+
+  /**
+   * 32-byte keys for another use (e.g. signing cursors), derived from every configured key with
+   * HKDF-SHA-256 (RFC 5869, no salt, `info` = `purpose`), the current key's first. The encryption
+   * keys themselves never leave the box, and each purpose gets keys of its own.
+   */
+  derivedKeys(purpose: string): Buffer[] {
+    const ids = [this.currentId, ...[...this.keys.keys()].filter((id) => id !== this.currentId)];
+    return ids.map((id) => Buffer.from(hkdfSync('sha256', this.keys.get(id) as Buffer, Buffer.alloc(0), purpose, 32)));
   }
 
   /** True when `sealed` was made with a key other than the current one (re-encrypt on write). */
