@@ -10,7 +10,10 @@ import type { GraphQLContext } from './context.js';
 
 @Resolver()
 export class MutationResolver {
-  @Mutation(() => AuthorizationRequest, { description: 'Starts the consent flow of a platform that connects through a person (OAuth authorization code).' })
+  @Mutation(() => AuthorizationRequest, {
+    description:
+      "Starts the consent flow of a platform that connects through a person (OAuth authorization code). Open authorizeUrl (the gateway's /oauth/start/<id>) in the browser that should finish the flow: it sets a cookie the callback requires, then goes on to the platform.",
+  })
   startConnection(
     @Arg('provider', () => Provider) provider: Provider,
     @Arg('sandbox', () => Boolean, { nullable: true, defaultValue: false }) sandbox: boolean,
@@ -19,9 +22,16 @@ export class MutationResolver {
       description: 'Re-authorize this existing connection (e.g. one in NEEDS_REAUTH) instead of making a new one; its records keep their IDs.',
     })
     connectionId: string | null,
+    @Arg('write', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description:
+        'Ask the platform for write access too (createBooking, cancelBooking, createCustomer); without it, platforms with scopes (yAppointment) grant reads only and writes answer FORBIDDEN.',
+    })
+    write: boolean,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return ctx.consent.start(ctx.tenant, provider, sandbox ?? false, { connectionId });
+    return ctx.consent.start(ctx.tenant, provider, sandbox ?? false, { connectionId, write: write ?? false });
   }
 
   @Mutation(() => ProviderConnection, {

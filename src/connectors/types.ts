@@ -283,8 +283,12 @@ export interface ConnectorModule<Credentials = unknown, Settings = Record<string
 export interface OAuthCapability<Credentials = unknown, Settings = Record<string, unknown>> {
   /** Whether the platform takes PKCE (S256); the gateway then makes and keeps the verifier. */
   pkce: boolean;
-  /** The platform's authorize URL for this request (client id, redirect URI, scopes, state, challenge). */
-  authorizeUrl(ctx: ConnectorContext<Credentials, Settings>, params: { state: string; redirectUri: string; codeChallenge?: string }): string;
+  /**
+   * The platform's authorize URL for this request (client id, redirect URI, scopes, state, challenge).
+   * `write`: the connection asked to write (`startConnection(write: true)`); platforms with scopes then
+   * ask for their write scopes too.
+   */
+  authorizeUrl(ctx: ConnectorContext<Credentials, Settings>, params: { state: string; redirectUri: string; codeChallenge?: string; write?: boolean }): string;
   /**
    * Exchanges the code (with the verifier when PKCE), stores the token set with
    * `ctx.tokens.put(…)` under a name of its own and discovers what was connected. Throws `ProviderError`
@@ -292,6 +296,6 @@ export interface OAuthCapability<Credentials = unknown, Settings = Record<string
    */
   exchangeCode(
     ctx: ConnectorContext<Credentials, Settings>,
-    params: { code: string; redirectUri: string; codeVerifier?: string },
+    params: { code: string; redirectUri: string; codeVerifier?: string; write?: boolean },
   ): Promise<Connected<Settings>>;
 }

@@ -175,7 +175,11 @@ async function demoTenantOnce(services: Services, emulators: Partial<Record<Plat
  * `decision=allow`) and hand the redirect's parameters to the gateway's callback handler.
  */
 async function consentAsDemoUser(services: Services, tenant: Tenant, provider: Provider, reauthorize?: ConnectionRecord) {
-  const { authorizeUrl } = await services.consent.start(tenant, provider, true, { reauthorize });
+  // The demo may write (write: true); the start link is opened in-process, its cookie presented at the callback.
+  const { startId } = await services.consent.start(tenant, provider, true, { reauthorize, write: true });
+  const opened = await services.consent.open(startId);
+  if (opened.kind !== 'redirect') throw new Error(`the ${provider} start link did not open (${opened.status})`);
+  const authorizeUrl = opened.location;
   const page = await fetch(authorizeUrl, { redirect: 'manual' });
   const html = await page.text();
   const form = /<form[^>]*id="consent-form"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
@@ -193,7 +197,7 @@ async function consentAsDemoUser(services: Services, tenant: Tenant, provider: P
   });
   const location = decided.headers.get('location');
   if (!location) throw new Error(`the ${provider} consent page did not redirect (HTTP ${decided.status})`);
-  const outcome = await services.consent.complete(provider, new URL(location).searchParams);
+  const outcome = await services.consent.complete(provider, new URL(location).searchParams, opened.cookie);
   return outcome.connection;
 }
 

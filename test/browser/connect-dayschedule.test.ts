@@ -47,7 +47,10 @@ describe.skipIf(skipBrowserTests())('connect DaySchedule in a browser', () => {
 
     const page = await context.newPage();
     const errors = recordPageErrors(page);
+    // authorizeUrl is the gateway's start link: it sets the flow's cookie and goes on to DaySchedule.
+    expect(authorizeUrl.startsWith(`${gw.url}/oauth/start/`)).toBe(true);
     await page.goto(authorizeUrl);
+    expect(page.url().startsWith(ds)).toBe(true);
     await page.locator('#account').selectOption('2245');
     await Promise.all([page.waitForURL(`${gw.url}/oauth/callback/dayschedule?**`), page.locator('#allow').click()]);
     const title = await page.locator('#title').textContent();

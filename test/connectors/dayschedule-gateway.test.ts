@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { openCallback, openStartLink } from '../helpers/consent.js';
 import { allBookings, CONNECTIONS, connectDaySchedule, emulatorGet, emulatorList, START_CONNECTION, stats } from './dayschedule-helpers.js';
 
 // The DaySchedule connector through the gateway's GraphQL API, against the in-process emulator
@@ -34,7 +35,9 @@ describe('dayschedule consent', () => {
   it('sends client_id, redirect_uri, response_type=code and state; no PKCE', async () => {
     const t = await gw.tenant();
     const r = await gql(gw.url, t.apiKey, START_CONNECTION, { sandbox: true });
-    const u = new URL(r.body.data.startConnection.authorizeUrl);
+    // authorizeUrl is the gateway's start link; it redirects to the platform's consent URL.
+    const { platformUrl } = await openStartLink(r.body.data.startConnection.authorizeUrl);
+    const u = new URL(platformUrl);
     expect(u.origin).toBe(ds);
     expect(u.pathname).toBe('/v1/oauth2/authorize');
     expect([...u.searchParams.keys()].sort()).toEqual(['client_id', 'redirect_uri', 'response_type', 'state']);
@@ -78,11 +81,11 @@ describe('dayschedule consent', () => {
     expect((await stats(ds)).token.authorization_code).toBe(before.token.authorization_code);
   });
 
-  it('a code the platform refuses (already used) → ERROR naming invalid_grant', async () => {
+  it('a code the platform refuses (already used) → a 400 page with its reason, ERROR naming invalid_grant', async () => {
     const t = await gw.tenant();
     const started = await gql(gw.url, t.apiKey, START_CONNECTION, { sandbox: true });
-    const authorizeUrl = started.body.data.startConnection.authorizeUrl as string;
-    const u = new URL(authorizeUrl);
+    const { platformUrl, cookie } = await openStartLink(started.body.data.startConnection.authorizeUrl as string);
+    const u = new URL(platformUrl);
     // Get a code for this state, spend it directly at the token endpoint, then deliver it to the gateway.
     const decided = await fetch(`${ds}/v1/oauth2/authorize`, {
       method: 'POST',
@@ -103,8 +106,9 @@ describe('dayschedule consent', () => {
       }),
     });
     expect(spent.status).toBe(200);
-    const callback = await fetch(location);
-    expect(callback.status).toBe(502);
+    const callback = await openCallback(location.toString(), cookie);
+    expect(callback.status).toBe(400);
+    expect(callback.html).toMatch(/DaySchedule refused the authorization code \(invalid_grant/);
     const c = await gql(gw.url, t.apiKey, CONNECTIONS);
     expect(c.body.data.connections[0].status).toBe('ERROR');
     expect(c.body.data.connections[0].statusReason).toMatch(/invalid_grant/);

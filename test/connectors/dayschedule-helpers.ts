@@ -1,3 +1,4 @@
+import { openCallback, openStartLink } from '../helpers/consent.js';
 import { type GqlResult, gql } from '../helpers/gateway.js';
 
 /** Helpers of the DaySchedule connector tests: the consent page driven over HTTP, and the emulator's own data. */
@@ -33,8 +34,9 @@ export async function emulatorGet<T = any>(origin: string, orgId: OrgId, path: s
 }
 
 /**
- * Drives the emulator's consent page like a browser would (README §4 form): load `authorizeUrl`,
- * submit the form with `account` and `decision`, then follow the redirect to the gateway's callback.
+ * Drives the consent flow like a browser would: open `authorizeUrl` (the gateway's start link, which
+ * sets the flow's cookie), load the emulator's consent page (README §4 form), submit the form with
+ * `account` and `decision`, then follow the redirect to the gateway's callback with the cookie.
  * Returns the callback page's HTML and status.
  */
 export async function consentOverHttp(
@@ -42,7 +44,8 @@ export async function consentOverHttp(
   account: string,
   decision: 'allow' | 'deny',
 ): Promise<{ status: number; html: string; location: string }> {
-  const page = await fetch(authorizeUrl);
+  const { platformUrl, cookie } = await openStartLink(authorizeUrl);
+  const page = await fetch(platformUrl);
   const html = await page.text();
   const form = /<form[^>]*id="consent-form"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
   if (!form) throw new Error(`no consent form (HTTP ${page.status}): ${html.slice(0, 300)}`);
@@ -50,7 +53,7 @@ export async function consentOverHttp(
   for (const m of form[2].matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields.append(unescapeHtml(m[1]), unescapeHtml(m[2]));
   fields.set('account', account);
   fields.set('decision', decision);
-  const decided = await fetch(new URL(unescapeHtml(form[1]), authorizeUrl), {
+  const decided = await fetch(new URL(unescapeHtml(form[1]), platformUrl), {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -58,8 +61,8 @@ export async function consentOverHttp(
   });
   const location = decided.headers.get('location');
   if (!location) throw new Error(`consent did not redirect (HTTP ${decided.status})`);
-  const callback = await fetch(location);
-  return { status: callback.status, html: await callback.text(), location };
+  const callback = await openCallback(location, cookie);
+  return { status: callback.status, html: callback.html, location };
 }
 
 function unescapeHtml(s: string): string {

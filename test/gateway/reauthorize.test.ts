@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCallback, openStartLink } from '../helpers/consent.js';
 import { gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
@@ -7,8 +8,12 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-/** Clicks Allow on an emulator consent page the way a browser form post would, and follows the redirect to the gateway. */
-async function allow(authorizeUrl: string): Promise<Response> {
+/**
+ * Opens the start link (keeping its cookie), clicks Allow on the emulator consent page the way a
+ * browser form post would, and follows the redirect to the gateway with the cookie.
+ */
+async function allow(startUrl: string): Promise<{ status: number; html: string }> {
+  const { platformUrl: authorizeUrl, cookie } = await openStartLink(startUrl);
   const html = await (await fetch(authorizeUrl)).text();
   const form = /<form[^>]*id="consent-form"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html) as RegExpExecArray;
   const fields = new URLSearchParams();
@@ -16,7 +21,7 @@ async function allow(authorizeUrl: string): Promise<Response> {
   fields.set('account', /<option value="([^"]*)"/.exec(form[2])?.[1] as string);
   fields.set('decision', 'allow');
   const posted = await fetch(new URL(form[1], authorizeUrl), { method: 'POST', redirect: 'manual', body: fields });
-  return fetch(posted.headers.get('location') as string);
+  return openCallback(posted.headers.get('location') as string, cookie);
 }
 
 describe('re-authorizing a connection in place', () => {
@@ -53,7 +58,7 @@ describe('re-authorizing a connection in place', () => {
     expect(start.body.data.startConnection.connection).toEqual({ id: conn.id, status: 'PENDING' });
     const page = await allow(start.body.data.startConnection.authorizeUrl);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('DaySchedule is connected');
+    expect(page.html).toContain('DaySchedule is connected');
 
     const after = await gql(gw.url, gw.demoKey, 'query($id: ID!) { node(id: $id) { id ... on Booking { provider } } connections { id provider status } }', {
       id: bookingId,
