@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gql, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectionOf, emulatorBookings, SALON, START, stats } from '../connectors/yappointment-helpers.js';
+import { connectionOf, emulatorBookings, READ_SCOPES, SALON, START, stats } from '../connectors/yappointment-helpers.js';
 import { launchChromium, recordRequests, skipBrowserTests } from './helpers.js';
 
 const CALLBACK_PATH = '/oauth/callback/yappointment';
@@ -59,16 +59,12 @@ describe.skipIf(skipBrowserTests())('connecting yAppointment in a browser', () =
   it('Allow: lands on the callback page naming platform and company; the connection is ACTIVE and serves the seeded bookings', async () => {
     const { apiKey, authorizeUrl, connectionId } = await start('browser-allow');
     const before = await stats(origin);
+    // authorizeUrl is the gateway's start link: it sets the flow's cookie and goes on to the platform.
+    expect(authorizeUrl.startsWith(`${gw.url}/oauth/start/`)).toBe(true);
     await page.goto(authorizeUrl);
-    expect(await page.locator('#scopes li').allTextContents()).toEqual([
-      'bookings:read',
-      'bookings:write',
-      'services:read',
-      'calendars:read',
-      'customers:read',
-      'customers:write',
-      'companies:read',
-    ]);
+    expect(page.url().startsWith(`${origin}/oauth/authorize?`)).toBe(true);
+    // A read-only connection: the read scopes only (startConnection(write: true) adds bookings:write).
+    expect(await page.locator('#scopes li').allTextContents()).toEqual(READ_SCOPES);
     expect(await page.locator('#account option').allTextContents()).toContain('Test Salon');
     const landed = await choose('#allow');
     expect(landed.status).toBe(200);
@@ -154,7 +150,8 @@ describe.skipIf(skipBrowserTests())('connecting yAppointment in a browser', () =
 
   it('a code_challenge that does not match the gateway verifier: the platform refuses the exchange and the connection is ERROR', async () => {
     const { apiKey, authorizeUrl, connectionId } = await start('browser-pkce');
-    const tampered = new URL(authorizeUrl);
+    await page.goto(authorizeUrl); // the start link: the cookie, then the platform's consent page
+    const tampered = new URL(page.url());
     const otherChallenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
     expect(tampered.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(tampered.searchParams.get('code_challenge_method')).toBe('S256');
@@ -162,7 +159,9 @@ describe.skipIf(skipBrowserTests())('connecting yAppointment in a browser', () =
     const before = await stats(origin);
     await page.goto(tampered.toString());
     const landed = await choose('#allow');
-    expect(landed.status).toBe(502);
+    // The platform refused the code: a 400 page with its reason.
+    expect(landed.status).toBe(400);
+    expect((await pageText()).message).toMatch(/code_verifier does not match the code_challenge/);
     expect((await pageText()).title).toBe('yAppointment was not connected');
     // The exchange was tried once (with the gateway's verifier) and refused by the platform.
     expect((await stats(origin)).token.authorization_code - before.token.authorization_code).toBe(1);

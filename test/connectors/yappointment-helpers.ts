@@ -1,11 +1,15 @@
 /** Shared by the yAppointment connector tests: GraphQL to the gateway, HTTP to the emulator (consent page, API, control API). */
 import { expect } from 'vitest';
 import { decodeId } from '../../src/gateway/ids.js';
+import { openCallback, openStartLink } from '../helpers/consent.js';
 import { type GqlResult, gql, sandbox, type TestGateway } from '../helpers/gateway.js';
 
 export const SALON = '3f61a8f9577777ef06019705';
 export const CLINIC = '84afe9ea76600735cc231bc1';
 export const ALL_SCOPES = ['bookings:read', 'bookings:write', 'services:read', 'calendars:read', 'customers:read', 'customers:write', 'companies:read'];
+/** What the gateway asks for: the read scopes, and `bookings:write` for a connection that asks to write (never `customers:write`). */
+export const READ_SCOPES = ['bookings:read', 'services:read', 'calendars:read', 'customers:read', 'companies:read'];
+export const WRITE_SCOPES = [...READ_SCOPES, 'bookings:write'];
 
 export interface Stats {
   token: { authorization_code: number; refresh_token: number };
@@ -19,17 +23,27 @@ export interface Stats {
 export const stats = (origin: string) => sandbox<Stats>(origin, 'stats');
 export const advance = (origin: string, seconds: number) => sandbox<{ now: string }>(origin, 'clock', { advanceSeconds: seconds });
 
-export const START = `mutation { startConnection(provider: YAPPOINTMENT, sandbox: true) { authorizeUrl connection { id status statusReason } } }`;
+export const START = `mutation($write: Boolean) { startConnection(provider: YAPPOINTMENT, sandbox: true, write: $write) { authorizeUrl connection { id status statusReason } } }`;
 export const CONNECTIONS =
   '{ connections { id provider status statusReason label organizations { nativeId name timezone } lastRefreshedAt accessTokenExpiresAt } }';
 
-/** Starts a consent request over GraphQL; returns the authorize URL and the PENDING connection's id. */
-export async function startConnection(gw: TestGateway, apiKey: string): Promise<{ authorizeUrl: string; connectionId: string }> {
-  const r = await gql(gw.url, apiKey, START);
+/**
+ * Starts a consent request over GraphQL and opens its start link as a browser would; returns the
+ * platform's consent URL (`authorizeUrl`), the flow's cookie and the PENDING connection's id.
+ */
+export async function startConnection(
+  gw: TestGateway,
+  apiKey: string,
+  opts: { write?: boolean } = {},
+): Promise<{ authorizeUrl: string; startUrl: string; cookie: string; connectionId: string }> {
+  const r = await gql(gw.url, apiKey, START, { write: opts.write ?? false });
   expect(r.body.errors).toBeUndefined();
-  const { authorizeUrl, connection } = r.body.data.startConnection;
+  const { authorizeUrl: startUrl, connection } = r.body.data.startConnection;
   expect(connection.status).toBe('PENDING');
-  return { authorizeUrl, connectionId: connection.id };
+  expect(startUrl).toMatch(/\/oauth\/start\/[A-Za-z0-9_-]{43}$/);
+  // The link is on the gateway's public URL; with PUBLIC_URL set that may not be where it listens.
+  const { platformUrl, cookie } = await openStartLink(`${gw.url}${new URL(startUrl).pathname}`);
+  return { authorizeUrl: platformUrl, startUrl, cookie, connectionId: connection.id };
 }
 
 /**
@@ -49,10 +63,18 @@ export async function decide(authorizeUrl: string, opts: { decision?: 'allow' | 
   return res.headers.get('location') as string;
 }
 
-/** Opens the gateway's callback URL the way the browser would after the redirect. */
-export async function callback(url: string): Promise<{ status: number; html: string }> {
-  const res = await fetch(url);
-  return { status: res.status, html: await res.text() };
+/** Opens the gateway's callback URL the way the browser would after the redirect, with the flow's cookie. */
+export async function callback(url: string, cookie?: string): Promise<{ status: number; html: string }> {
+  const { status, html } = await openCallback(url, cookie);
+  return { status, html };
+}
+
+/** Adds scopes to an authorize URL (a person granting more than the gateway asked for). */
+export function withScopes(authorizeUrl: string, add: string[]): string {
+  const u = new URL(authorizeUrl);
+  const scopes = (u.searchParams.get('scope') ?? '').split(' ').filter(Boolean);
+  u.searchParams.set('scope', [...scopes, ...add.filter((s) => !scopes.includes(s))].join(' '));
+  return u.toString();
 }
 
 /** Removes scopes from an authorize URL (a grant narrower than the connector asks for). */
@@ -63,13 +85,22 @@ export function withoutScopes(authorizeUrl: string, drop: string[]): string {
   return u.toString();
 }
 
-/** The whole consent flow over HTTP for a tenant; returns the ACTIVE connection's id. */
-export async function connectYAppointment(gw: TestGateway, apiKey: string, opts: { account?: string; dropScopes?: string[] } = {}): Promise<string> {
-  const { authorizeUrl, connectionId } = await startConnection(gw, apiKey);
-  const target = new URL(await decide(opts.dropScopes ? withoutScopes(authorizeUrl, opts.dropScopes) : authorizeUrl, { account: opts.account }));
+/**
+ * The whole consent flow over HTTP for a tenant; returns the ACTIVE connection's id. `write` asks for
+ * write access; `addScopes`/`dropScopes` change what the person grants on the consent page.
+ */
+export async function connectYAppointment(
+  gw: TestGateway,
+  apiKey: string,
+  opts: { account?: string; dropScopes?: string[]; addScopes?: string[]; write?: boolean } = {},
+): Promise<string> {
+  const { authorizeUrl, cookie, connectionId } = await startConnection(gw, apiKey, { write: opts.write });
+  let granted = opts.dropScopes ? withoutScopes(authorizeUrl, opts.dropScopes) : authorizeUrl;
+  if (opts.addScopes) granted = withScopes(granted, opts.addScopes);
+  const target = new URL(await decide(granted, { account: opts.account }));
   expect(target.pathname).toBe('/oauth/callback/yappointment');
   // The redirect goes to the gateway's public URL; with PUBLIC_URL set that may not be where it listens.
-  const page = await callback(`${gw.url}${target.pathname}${target.search}`);
+  const page = await callback(`${gw.url}${target.pathname}${target.search}`, cookie);
   expect(page.status).toBe(200);
   const status = await connectionOf(gw, apiKey, connectionId);
   expect(status.status).toBe('ACTIVE');

@@ -174,7 +174,7 @@ describe('yAppointment list decisions', () => {
 });
 
 describe('yAppointment OAuth pieces (§2)', () => {
-  it('asks for every scope with PKCE S256 on the consent host', () => {
+  it('asks for the read scopes (bookings:write too for a connection that writes, never customers:write) with PKCE S256 on the consent host', () => {
     const url = new URL(
       buildAuthorizeUrl('https://yappointment.com', 'ya_26374ba38e00bc0a', {
         state: 'st',
@@ -187,11 +187,15 @@ describe('yAppointment OAuth pieces (§2)', () => {
       client_id: 'ya_26374ba38e00bc0a',
       redirect_uri: 'https://gateway.example.com/oauth/callback/yappointment',
       response_type: 'code',
-      scope: 'bookings:read bookings:write services:read calendars:read customers:read customers:write companies:read',
+      scope: 'bookings:read services:read calendars:read customers:read companies:read',
       state: 'st',
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
       code_challenge_method: 'S256',
     });
+    const writing = new URL(
+      buildAuthorizeUrl('https://yappointment.com', 'ya_26374ba38e00bc0a', { state: 'st', redirectUri: 'r', codeChallenge: 'c'.repeat(43), write: true }),
+    );
+    expect(writing.searchParams.get('scope')).toBe('bookings:read services:read calendars:read customers:read companies:read bookings:write');
     expect(yappointmentProvider.pkce).toBe(true);
     expect(() => buildAuthorizeUrl('https://yappointment.com', 'x', { state: 's', redirectUri: 'r' })).toThrow(/PKCE/);
   });

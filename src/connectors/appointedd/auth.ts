@@ -19,6 +19,17 @@ export const appointeddCredentialsSchema = z.object({
 export type AppointeddCredentials = z.infer<typeof appointeddCredentialsSchema>;
 
 /**
+ * The `Authorization` header of Basic client authentication exactly as Appointedd documents it
+ * (docs/platforms/appointedd.md §2: "the client ID as the username and the client secret as the
+ * password"): `Basic base64(client_id:client_secret)` of the UTF-8 bytes, nothing percent-encoded
+ * (the RFC 6749 §2.3.1 form-encoding is not what the platform shows, and would change a secret with
+ * `+`, `/`, `=` or `%`). Pure.
+ */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64')}`;
+}
+
+/**
  * Client credentials (contract §2): POST JSON to the token endpoint with the chosen client
  * authentication and `expires_in`. There is no refresh token: a new access token is requested near
  * expiry or after a 401. Times are stamped with the token manager's clock (`now`).
@@ -34,8 +45,7 @@ export function clientCredentialsStrategy(http: HttpClient, authUrl: string, cre
       const body: Record<string, unknown> = { grant_type: 'client_credentials', expires_in: creds.tokenLifetimeSeconds };
       const headers: Record<string, string> = {};
       if (creds.clientAuth === 'basic') {
-        const basic = Buffer.from(`${encodeURIComponent(creds.clientId)}:${encodeURIComponent(creds.clientSecret)}`).toString('base64');
-        headers.authorization = `Basic ${basic}`;
+        headers.authorization = basicAuthorization(creds.clientId, creds.clientSecret);
       } else {
         body.client_id = creds.clientId;
         body.client_secret = creds.clientSecret;

@@ -4,7 +4,7 @@ import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { ProviderError } from '../errors.js';
 import { GrantRevokedError } from '../../tokens/errors.js';
 import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
-import { tokenEndpointError } from '../oauth.js';
+import { postTokenRequest, tokenBodyOf, type TokenBodyEncoding, tokenEndpointError } from '../oauth.js';
 import { dayscheduleProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
 
@@ -47,8 +47,11 @@ export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { s
   return u.toString();
 }
 
-/** A 200 token answer as a token set, times counted from `requestedAtMs` on the gateway's clock. */
-export function toTokenSet(res: HttpResponse, requestedAtMs: number): TokenSet {
+/**
+ * A 200 token answer as a token set, times counted from `requestedAtMs` on the gateway's clock. A
+ * connection whose token endpoint took only a form body records it (`meta.tokenBody: 'form'`).
+ */
+export function toTokenSet(res: HttpResponse, requestedAtMs: number, encoding: TokenBodyEncoding = 'json'): TokenSet {
   const t = parseBody(res, tokenAnswerSchema, P.key, 'token');
   return {
     accessToken: t.access_token,
@@ -56,13 +59,15 @@ export function toTokenSet(res: HttpResponse, requestedAtMs: number): TokenSet {
     expiresAt: requestedAtMs + t.expires_in * 1000,
     refreshExpiresAt: null,
     obtainedAt: requestedAtMs,
+    ...(encoding === 'form' ? { meta: { tokenBody: 'form' } } : {}),
   };
 }
 
 /**
  * Authorization-code exchange (§2.2): `POST /v1/oauth2/token`, JSON with the client id and secret
- * in the body and the `redirect_uri` of the consent request; times stamped with `now` (the token
- * manager's clock, `ctx.tokens.now`). Throws BAD_USER_INPUT when the platform refuses the code
+ * in the body and the `redirect_uri` of the consent request (a JSON body refused with
+ * `invalid_request` is sent once more as a form, `postTokenRequest`); times stamped with `now` (the
+ * token manager's clock, `ctx.tokens.now`). Throws BAD_USER_INPUT when the platform refuses the code
  * (`invalid_grant`), PROVIDER_ERROR when it refuses the app, PROVIDER_UNAVAILABLE on 429/5xx.
  */
 export async function exchangeAuthorizationCode(
@@ -73,11 +78,10 @@ export async function exchangeAuthorizationCode(
   now: () => number,
 ): Promise<TokenSet> {
   const requestedAt = now();
-  const res = await http.send({
+  const { res, encoding } = await postTokenRequest(http, {
     operation: 'exchangeCode',
-    method: 'POST',
     url: `${authUrl}${P.tokenPath}`,
-    json: {
+    params: {
       grant_type: 'authorization_code',
       code: params.code,
       redirect_uri: params.redirectUri,
@@ -88,7 +92,7 @@ export async function exchangeAuthorizationCode(
   const answer = classifyTokenAnswer(res);
   switch (answer.kind) {
     case 'issued':
-      return toTokenSet(res, requestedAt);
+      return toTokenSet(res, requestedAt, encoding);
     case 'grant-refused':
       throw new ProviderError(P.key, 'exchangeCode', 'BAD_USER_INPUT', `DaySchedule refused the authorization code (${describeTokenAnswer(answer)})`, {
         status: answer.status,
@@ -102,7 +106,7 @@ export async function exchangeAuthorizationCode(
 
 /**
  * Refresh-token grant (§2.2): JSON `grant_type=refresh_token` with the client id and secret in the
- * body. Every answer carries a NEW refresh token and the presented one dies at once, so the strategy
+ * body (or the form body the connection's token set records, `meta.tokenBody`). Every answer carries a NEW refresh token and the presented one dies at once, so the strategy
  * presents the newest stored one (`current.refreshToken`) and returns the successor in the set —
  * the token manager stores the set before anyone uses the new access token. Times are stamped with
  * the manager's clock (`now`).
@@ -120,16 +124,19 @@ export function refreshTokenStrategy(http: HttpClient, authUrl: string, app: { c
       }
       const { clientId, clientSecret } = appCredentials(app);
       const requestedAt = now();
-      const res = await http.send({
-        operation: 'token',
-        method: 'POST',
-        url: `${authUrl}${P.tokenPath}`,
-        json: { grant_type: 'refresh_token', refresh_token: current.refreshToken, client_id: clientId, client_secret: clientSecret },
-      });
+      const { res, encoding } = await postTokenRequest(
+        http,
+        {
+          operation: 'token',
+          url: `${authUrl}${P.tokenPath}`,
+          params: { grant_type: 'refresh_token', refresh_token: current.refreshToken, client_id: clientId, client_secret: clientSecret },
+        },
+        tokenBodyOf(current),
+      );
       const answer = classifyTokenAnswer(res);
       switch (answer.kind) {
         case 'issued':
-          return toTokenSet(res, requestedAt);
+          return toTokenSet(res, requestedAt, encoding);
         case 'grant-refused':
           throw new GrantRevokedError(
             P.key,

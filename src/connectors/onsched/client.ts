@@ -21,9 +21,11 @@ export function describeError(text: string): string | null {
 }
 
 /**
- * Whether a 401 refuses the company key rather than the access token (§2.3, §5): a bad, expired or
- * missing JWT comes with a `WWW-Authenticate: Bearer` challenge; a missing or unknown `x-api-key`
- * without one. Only the token case is worth a renewal.
+ * Whether a 401 looks like a refusal of the company key rather than of the access token (§2.3, §5):
+ * the emulator sends a `WWW-Authenticate: Bearer` challenge for a bad, expired or missing JWT and none
+ * for a missing or unknown `x-api-key` — but that split is Assumed, so it never decides alone: the
+ * client renews once on any 401 (`OnSchedClient.call`) and only a key 401 that survives a fresh token
+ * names the key.
  */
 export function isKeyRejection(res: HttpResponse): boolean {
   return res.status === 401 && !/^\s*bearer\b/i.test(res.headers.get('www-authenticate') ?? '');
@@ -43,6 +45,13 @@ export class OnSchedClient {
     private readonly strategy: TokenStrategy,
   ) {}
 
+  /**
+   * Company keys refused with a token that was itself fresh from a renewal, with that token: until the
+   * token changes, their calls are FORBIDDEN at once instead of renewing again (one renewal per token,
+   * not per call).
+   */
+  private readonly refusedKeys = new Map<string, string>();
+
   private url(path: string, query: Query = {}): string {
     const u = new URL(`${this.apiUrl}${path}`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, String(v));
@@ -50,9 +59,11 @@ export class OnSchedClient {
   }
 
   /**
-   * One call for `company`: Bearer + its `x-api-key`, renewed once after a token 401. A key 401
-   * becomes FORBIDDEN naming the key; other statuses are classified by `expectOk` (`write`: 400/409/422
-   * → BAD_USER_INPUT with the platform's message).
+   * One call for `company`: Bearer + its `x-api-key`. Any 401 renews the access token once (the
+   * platform's documents do not promise the challenge that tells a refused key from an expired JWT,
+   * §2.3) and the call runs again; a key 401 (`isKeyRejection`) with the renewed token becomes
+   * FORBIDDEN naming the key, remembered for that token. Other statuses are classified by `expectOk`
+   * (`write`: 400/409/422 → BAD_USER_INPUT with the platform's message).
    */
   async call(
     company: CompanyScope,
@@ -65,7 +76,9 @@ export class OnSchedClient {
       write?: boolean;
     },
   ): Promise<HttpResponse> {
+    let attempt = 0;
     return this.tokens.use(P.tokenName, this.strategy, async (t) => {
+      attempt += 1;
       const res = await this.http.send({
         operation,
         method: req.method ?? 'GET',
@@ -76,7 +89,10 @@ export class OnSchedClient {
           [P.companyKeyHeader]: company.apiKey,
         },
       });
-      if (isKeyRejection(res)) {
+      const knownRefused = this.refusedKeys.get(company.apiKey) === t.accessToken;
+      if (isKeyRejection(res) && (attempt > 1 || knownRefused)) {
+        if (this.refusedKeys.size >= 1_000) this.refusedKeys.clear();
+        this.refusedKeys.set(company.apiKey, t.accessToken);
         const detail = safeDescribe(res.text);
         throw new ProviderError(P.key, operation, 'FORBIDDEN', `OnSched refused the API key of ${company.label}${detail ? `: ${detail}` : ''}`, {
           status: 401,

@@ -3,7 +3,7 @@ import { classifyTokenAnswer, describeTokenAnswer, type TokenAnswer } from '../.
 import { ProviderError } from '../errors.js';
 import { GrantRevokedError } from '../../tokens/errors.js';
 import { type HttpClient, type HttpResponse, parseBody } from '../http.js';
-import { tokenEndpointError } from '../oauth.js';
+import { postTokenRequest, tokenBodyOf, type TokenBodyEncoding, tokenEndpointError } from '../oauth.js';
 import type { TokenSet, TokenStrategy } from '../../tokens/token-manager.js';
 import { yappointmentProvider as P } from './provider.js';
 import { tokenAnswerSchema } from './schemas.js';
@@ -39,10 +39,29 @@ export function appCredentials(app: { clientId?: string; clientSecret?: string }
 }
 
 /**
- * The consent URL (§2.1, RFC 7636 §4.3): client id, redirect URI, `response_type=code`, every scope
- * the connector's capabilities need, `state`, and the S256 challenge of the gateway's verifier.
+ * The scopes a connection asks for (§2.4, pure): the read scopes, plus the write scopes when it asks
+ * to write (`startConnection(write: true)`).
  */
-export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { state: string; redirectUri: string; codeChallenge?: string }): string {
+export function scopesFor(write = false): string[] {
+  return write ? [...P.scopes, ...P.writeScopes] : [...P.scopes];
+}
+
+/** The write scope a set's grant lacks (`meta.scopes` records what was asked for), or null; a set without the record may write. */
+export function missingWriteScope(set: TokenSet | null): string | null {
+  const scopes = set?.meta?.scopes;
+  if (!Array.isArray(scopes)) return null;
+  return P.writeScopes.find((s) => !scopes.includes(s)) ?? null;
+}
+
+/**
+ * The consent URL (§2.1, RFC 7636 §4.3): client id, redirect URI, `response_type=code`, the scopes of
+ * `scopesFor(write)`, `state`, and the S256 challenge of the gateway's verifier.
+ */
+export function buildAuthorizeUrl(
+  authUrl: string,
+  clientId: string,
+  params: { state: string; redirectUri: string; codeChallenge?: string; write?: boolean },
+): string {
   if (!params.codeChallenge) {
     throw new ProviderError(P.key, 'authorize', 'PROVIDER_ERROR', 'yAppointment requires PKCE: no code challenge was given');
   }
@@ -50,7 +69,7 @@ export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { s
   url.searchParams.set('client_id', clientId);
   url.searchParams.set('redirect_uri', params.redirectUri);
   url.searchParams.set('response_type', 'code');
-  url.searchParams.set('scope', P.scopes.join(' '));
+  url.searchParams.set('scope', scopesFor(params.write).join(' '));
   url.searchParams.set('state', params.state);
   url.searchParams.set('code_challenge', params.codeChallenge);
   url.searchParams.set('code_challenge_method', 'S256');
@@ -59,22 +78,30 @@ export function buildAuthorizeUrl(authUrl: string, clientId: string, params: { s
 
 /**
  * A token answer as a TokenSet (pure). The platform does not echo the granted scopes, so `meta.scopes`
- * records the requested ones; times are on the gateway clock, counted from when the request was sent.
+ * records the requested ones; a connection whose token endpoint took only a form body records it
+ * (`meta.tokenBody: 'form'`). Times are on the gateway clock, counted from when the request was sent.
  */
-export function tokenSetFrom(answer: z.infer<typeof tokenAnswerSchema>, requestedAt: number, scopes: readonly string[]): TokenSet {
+export function tokenSetFrom(
+  answer: z.infer<typeof tokenAnswerSchema>,
+  requestedAt: number,
+  scopes: readonly string[],
+  encoding: TokenBodyEncoding = 'json',
+): TokenSet {
   return {
     accessToken: answer.access_token,
     expiresAt: requestedAt + answer.expires_in * 1000,
     refreshToken: answer.refresh_token,
     refreshExpiresAt: requestedAt + REFRESH_LIFETIME_MS,
     obtainedAt: requestedAt,
-    meta: { scopes: [...scopes] },
+    meta: { scopes: [...scopes], ...(encoding === 'form' ? { tokenBody: 'form' } : {}) },
   };
 }
 
 /**
- * POSTs JSON with client authentication in the body (§2.2, §2.3). Token requests are never retried
- * (see `refreshStrategy`); revocation is idempotent (RFC 7009) and may be.
+ * POSTs JSON with client authentication in the body (§2.2, §2.3), or the form body `encoding` names;
+ * a JSON body refused with `invalid_request` goes once more as a form (`postTokenRequest`). Token
+ * requests are never retried on failure (see `refreshStrategy`); revocation is idempotent (RFC 7009)
+ * and may be.
  */
 function postOAuth(
   http: HttpClient,
@@ -82,15 +109,10 @@ function postOAuth(
   operation: string,
   app: AppCredentials,
   body: Record<string, string>,
+  encoding: TokenBodyEncoding,
   idempotent = false,
-): Promise<HttpResponse> {
-  return http.send({
-    operation,
-    method: 'POST',
-    url,
-    json: { ...body, client_id: app.clientId, client_secret: app.clientSecret },
-    idempotent,
-  });
+): Promise<{ res: HttpResponse; encoding: TokenBodyEncoding }> {
+  return postTokenRequest(http, { operation, url, params: { ...body, client_id: app.clientId, client_secret: app.clientSecret }, idempotent }, encoding);
 }
 
 /**
@@ -121,13 +143,13 @@ export async function exchangeAuthorizationCode(
   http: HttpClient,
   apiUrl: string,
   app: AppCredentials,
-  params: { code: string; redirectUri: string; codeVerifier?: string },
+  params: { code: string; redirectUri: string; codeVerifier?: string; write?: boolean },
   now: () => number,
 ): Promise<TokenSet> {
   const requestedAt = now();
   const body: Record<string, string> = { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri };
   if (params.codeVerifier) body.code_verifier = params.codeVerifier;
-  const res = await postOAuth(http, `${apiUrl}${P.tokenPath}`, 'exchangeCode', app, body);
+  const { res, encoding } = await postOAuth(http, `${apiUrl}${P.tokenPath}`, 'exchangeCode', app, body, 'json');
   const answer = classifyTokenAnswer(res);
   if (answer.kind === 'grant-refused') {
     throw new ProviderError(
@@ -139,7 +161,7 @@ export async function exchangeAuthorizationCode(
     );
   }
   if (answer.kind !== 'issued') throw tokenEndpointFailure(answer, 'exchangeCode');
-  return tokenSetFrom(parseBody(res, tokenAnswerSchema, P.key, 'exchangeCode'), requestedAt, P.scopes);
+  return tokenSetFrom(parseBody(res, tokenAnswerSchema, P.key, 'exchangeCode'), requestedAt, scopesFor(params.write), encoding);
 }
 
 /**
@@ -160,17 +182,21 @@ export function refreshStrategy(http: HttpClient, apiUrl: string, app: { clientI
         throw new GrantRevokedError(P.key, 'no yAppointment refresh token is stored: connect again');
       }
       const requestedAt = now();
-      const res = await postOAuth(http, `${apiUrl}${P.tokenPath}`, 'refreshToken', appCredentials(app), {
-        grant_type: 'refresh_token',
-        refresh_token: current.refreshToken,
-      });
+      const { res, encoding } = await postOAuth(
+        http,
+        `${apiUrl}${P.tokenPath}`,
+        'refreshToken',
+        appCredentials(app),
+        { grant_type: 'refresh_token', refresh_token: current.refreshToken },
+        tokenBodyOf(current),
+      );
       const answer = classifyTokenAnswer(res);
       if (answer.kind === 'grant-refused') {
         throw new GrantRevokedError(P.key, `yAppointment refused the refresh token (${describeTokenAnswer(answer)})`);
       }
       if (answer.kind !== 'issued') throw tokenEndpointFailure(answer, 'refreshToken');
       const scopes = Array.isArray(current.meta?.scopes) ? (current.meta.scopes as string[]) : P.scopes;
-      return tokenSetFrom(parseBody(res, tokenAnswerSchema, P.key, 'refreshToken'), requestedAt, scopes);
+      return tokenSetFrom(parseBody(res, tokenAnswerSchema, P.key, 'refreshToken'), requestedAt, scopes, encoding);
     },
   };
 }
@@ -182,7 +208,7 @@ export function refreshStrategy(http: HttpClient, apiUrl: string, app: { clientI
 export async function revokeGrant(http: HttpClient, apiUrl: string, app: AppCredentials, set: TokenSet): Promise<void> {
   const token = set.refreshToken ?? set.accessToken;
   const hint = set.refreshToken ? 'refresh_token' : 'access_token';
-  const res = await postOAuth(http, `${apiUrl}${P.revokePath}`, 'revoke', app, { token, token_type_hint: hint }, true);
+  const { res } = await postOAuth(http, `${apiUrl}${P.revokePath}`, 'revoke', app, { token, token_type_hint: hint }, tokenBodyOf(set), true);
   const answer = classifyTokenAnswer(res);
   if (answer.kind !== 'issued') throw tokenEndpointFailure(answer, 'revoke');
 }

@@ -1,9 +1,11 @@
+import { ProviderError } from '../errors.js';
 import { definePlatform } from '../platform.js';
 import type { Connector, ConnectorContext, ConnectorModule } from '../types.js';
 import {
   appCredentials,
   buildAuthorizeUrl,
   exchangeAuthorizationCode,
+  missingWriteScope,
   refreshStrategy,
   revokeGrant,
   type YAppointmentCredentials,
@@ -56,14 +58,36 @@ const module: ConnectorModule<YAppointmentCredentials, YAppointmentSettings> = {
 
   create(ctx): Connector {
     const { client, strategy } = build(ctx);
+    const queries = yappointmentQueries(ctx, client);
     return {
       webhooks: yappointmentWebhooks(ctx, client),
-      ...yappointmentQueries(ctx, client),
+      ...queries,
+      createCustomer: async (input) => (await ensureWritable(ctx, 'createCustomer'), queries.createCustomer(input)),
+      createBooking: async (input) => (await ensureWritable(ctx, 'createBooking'), queries.createBooking(input)),
+      cancelBooking: async (ref, reason) => (await ensureWritable(ctx, 'cancelBooking'), queries.cancelBooking(ref, reason)),
       // The refresh token lives 90 days from issue and rotates on use (§2.2): a refresh renews it.
       keepAlive: (withinMs) => ctx.tokens.renewGrantEndingWithin('default', strategy, withinMs),
     };
   },
 };
+
+/**
+ * A write on a connection connected read-only (its grant was asked without `bookings:write`, §2.4)
+ * is FORBIDDEN before any call: the platform would refuse it, and only a new consent with
+ * `startConnection(write: true)` can change that.
+ */
+async function ensureWritable(ctx: Ctx, operation: string): Promise<void> {
+  const missing = missingWriteScope(await ctx.tokens.peek('default'));
+  if (missing) {
+    throw new ProviderError(
+      P.key,
+      operation,
+      'FORBIDDEN',
+      `This yAppointment connection is read-only (${missing} was not asked for): re-authorize it with startConnection(provider: YAPPOINTMENT, write: true, and this connection's id to write`,
+      { status: 403 },
+    );
+  }
+}
 
 /** yAppointment as the gateway sees it (docs/platforms/yappointment.md). */
 export const yappointment = definePlatform(P, {

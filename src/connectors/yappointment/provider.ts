@@ -33,8 +33,23 @@ export const yappointmentProvider = {
   tokenPath: '/oauth/token',
   revokePath: '/oauth/revoke',
   apiPath: '/api/v1',
-  /** Requested in this order, space-separated, on every authorization. */
-  scopes: Object.values(YAPPOINTMENT_SCOPES),
+  /**
+   * Requested in this order, space-separated, on every authorization: the read scopes the connector's
+   * reads need, all in the platform's scope list (§2.4, Documented).
+   */
+  scopes: [
+    YAPPOINTMENT_SCOPES.readBookings,
+    YAPPOINTMENT_SCOPES.readServices,
+    YAPPOINTMENT_SCOPES.readAvailability,
+    YAPPOINTMENT_SCOPES.readCustomers,
+    YAPPOINTMENT_SCOPES.readCompany,
+  ],
+  /**
+   * Added for a connection that asks to write (`startConnection(write: true)`, §2.4). `customers:write`
+   * is not in the platform's document (Assumed by the emulator), so it is never asked for: the platform
+   * decides whether `createCustomer` works on a grant without it.
+   */
+  writeScopes: [YAPPOINTMENT_SCOPES.writeBookings],
   /** Access tokens live 3600 s (§2.2); renew this long before expiry. */
   expiryMarginSeconds: 120,
   /** `limit` maximum of list bodies (§3). */
