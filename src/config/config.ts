@@ -78,6 +78,17 @@ const EnvSchema = z.object({
   PROVIDER_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
   /** GraphQL requests in flight in this process; beyond it a request gets 503 + Retry-After at once. */
   MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(256),
+  /** Operation limits, checked before execution (QUERY_TOO_COMPLEX): see `src/server/limits.ts`. */
+  QUERY_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(15),
+  QUERY_MAX_ALIASES: z.coerce.number().int().min(0).max(100_000).default(100),
+  QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(100_000).default(50),
+  QUERY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
+  /** Selections once every fragment is spread where it is used. */
+  QUERY_MAX_FIELDS: z.coerce.number().int().min(10).max(1_000_000).default(2_000),
+  /** Upper bound of platform calls plus objects an operation may cost (`first` multiplies). */
+  QUERY_MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(5_000),
+  /** Largest answer sent, in bytes of JSON; a larger one is replaced by RESPONSE_TOO_LARGE. */
+  RESPONSE_MAX_BYTES: z.coerce.number().int().min(1_000).max(1_000_000_000).default(5_000_000),
   /** How often each connection with a webhook subscription is polled for changes, in seconds. */
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How long a delivery to a subscription's targetUrl is retried before it is FAILED, in seconds. */
@@ -135,6 +146,8 @@ export interface Config {
   providerConcurrency: number;
   providerQueueTimeoutMs: number;
   maxInFlight: number;
+  /** Operation limits and the answer-size bound (`src/server/limits.ts`). */
+  limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxFields: number; maxCost: number; maxResponseBytes: number };
   pollIntervalMs: number;
   webhookRetryWindowMs: number;
   webhookRetryBaseMs: number;
@@ -193,6 +206,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providerConcurrency: e.PROVIDER_CONCURRENCY,
     providerQueueTimeoutMs: e.PROVIDER_QUEUE_TIMEOUT_MS,
     maxInFlight: e.MAX_IN_FLIGHT,
+    limits: {
+      maxDepth: e.QUERY_MAX_DEPTH,
+      maxAliases: e.QUERY_MAX_ALIASES,
+      maxDirectives: e.QUERY_MAX_DIRECTIVES,
+      maxTokens: e.QUERY_MAX_TOKENS,
+      maxFields: e.QUERY_MAX_FIELDS,
+      maxCost: e.QUERY_MAX_COST,
+      maxResponseBytes: e.RESPONSE_MAX_BYTES,
+    },
     pollIntervalMs: e.POLL_INTERVAL_SECONDS * 1_000,
     webhookRetryWindowMs: e.WEBHOOK_RETRY_WINDOW_SECONDS * 1_000,
     webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,

@@ -20,6 +20,10 @@ export const ERROR_CODES = {
   STORE_UNAVAILABLE:
     "The gateway's store (Redis, PostgreSQL) cannot be reached, or a record the operation needs stayed locked by another request or instance too long; retry shortly.",
   OVERLOADED: 'The gateway is at its limit of requests in flight (HTTP 503): retry after the Retry-After header.',
+  QUERY_TOO_COMPLEX:
+    'The operation is over one of the operation limits (depth, aliases, directives, tokens, fields, cost), refused before it runs (HTTP 400); extensions.limit names the limit ({ name, max, actual }).',
+  RESPONSE_TOO_LARGE:
+    'The answer would be larger than RESPONSE_MAX_BYTES and was not sent; extensions.limit gives the bound. Ask for fewer fields or smaller pages.',
   NOT_IMPLEMENTED: 'The operation is part of the contract but not available in this version.',
   INTERNAL_SERVER_ERROR: 'A fault in the gateway itself (logged server-side, never detailed to the client).',
 } as const;

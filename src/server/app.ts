@@ -30,6 +30,7 @@ import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
 import { TokenManager } from '../tokens/token-manager.js';
 import { formatError } from './errors.js';
+import { limitsParseOptions, operationLimitsPlugin } from './limits.js';
 import { buildGatewaySchema } from './schema.js';
 
 /** Everything the gateway is made of, wired once (the composition root). */
@@ -246,6 +247,7 @@ export function createApollo(services: Services, httpServer: Server): ApolloServ
     schema: buildGatewaySchema(),
     introspection: services.config.introspection,
     csrfPrevention: true,
+    parseOptions: limitsParseOptions(services.config.limits),
     includeStacktraceInErrorResponses: false,
     // The process owns SIGINT/SIGTERM (src/cli.ts drains everything, emulators and store included).
     stopOnTerminationSignals: false,
@@ -255,6 +257,7 @@ export function createApollo(services: Services, httpServer: Server): ApolloServ
       // No HTTP cache hints are served; without this plugin Apollo does not wrap every resolver.
       ApolloServerPluginCacheControlDisabled(),
       subscriptionsOverWebSocketPlugin(),
+      operationLimitsPlugin({ ...services.config.limits, maxPageSize: services.config.maxPageSize }),
       {
         async requestDidStart() {
           return {
