@@ -76,6 +76,12 @@ const EnvSchema = z.object({
   PROVIDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Longest wait in that queue, in ms, before the call fails with PROVIDER_UNAVAILABLE. */
   PROVIDER_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
+  /** Failed platform calls in a row (5xx, timeouts, resets) that open a connection's circuit; 0 turns the breaker off. */
+  PROVIDER_BREAKER_FAILURES: z.coerce.number().int().min(0).max(1_000).default(5),
+  /** Failures further apart than this, in seconds, do not add up. */
+  PROVIDER_BREAKER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /** How long an open circuit answers PROVIDER_UNAVAILABLE without calling the platform, in seconds; then one probe. */
+  PROVIDER_BREAKER_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   /** GraphQL requests in flight in this process; beyond it a request gets 503 + Retry-After at once. */
   MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(256),
   /** Operation limits, checked before execution (QUERY_TOO_COMPLEX): see `src/server/limits.ts`. */
@@ -145,6 +151,10 @@ export interface Config {
   cacheMaxBytes: number;
   providerConcurrency: number;
   providerQueueTimeoutMs: number;
+  /** Failures in a row that open a connection's circuit (0: no breaker). */
+  breakerFailures: number;
+  breakerWindowMs: number;
+  breakerCooldownMs: number;
   maxInFlight: number;
   /** Operation limits and the answer-size bound (`src/server/limits.ts`). */
   limits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxFields: number; maxCost: number; maxResponseBytes: number };
@@ -205,6 +215,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheMaxBytes: e.CACHE_MAX_MB * 1024 * 1024,
     providerConcurrency: e.PROVIDER_CONCURRENCY,
     providerQueueTimeoutMs: e.PROVIDER_QUEUE_TIMEOUT_MS,
+    breakerFailures: e.PROVIDER_BREAKER_FAILURES,
+    breakerWindowMs: e.PROVIDER_BREAKER_WINDOW_SECONDS * 1_000,
+    breakerCooldownMs: e.PROVIDER_BREAKER_COOLDOWN_SECONDS * 1_000,
     maxInFlight: e.MAX_IN_FLIGHT,
     limits: {
       maxDepth: e.QUERY_MAX_DEPTH,

@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { z } from 'zod';
+import { type CircuitBreaker, CircuitState, callOutcome } from './breaker.js';
 import { ProviderError, ProviderResponseError } from './errors.js';
 import { AccessTokenRejectedError } from '../tokens/errors.js';
 
@@ -13,7 +15,11 @@ export interface HttpRequest {
   /** Sent as JSON with `contentType` (default `application/json`). */
   json?: unknown;
   contentType?: string;
-  /** Retry network errors and 5xx (default: true for GET). 429 with a short Retry-After is always retried. */
+  /**
+   * Safe to send again: network errors and 5xx are retried, with jittered backoff, while the deadline
+   * leaves room (default: true for GET). Never for writes or a rotating refresh token. 429 with a
+   * short Retry-After is always retried (the platform refused it before doing anything).
+   */
   idempotent?: boolean;
   /**
    * `auth` calls (token requests, revocation) skip the connection's queue: the renewal that API calls
@@ -34,9 +40,14 @@ export interface HttpResponse {
 export interface HttpClientOptions {
   /** The platform's key, in errors and messages. */
   provider: string;
-  /** Timeout of one attempt, in ms. */
+  /**
+   * The deadline of a call, in ms, retries included; within `CallDeadlines.run` the deadline of all
+   * the calls of that unit of work (a GraphQL request) on this client's connection, from the first.
+   */
   timeoutMs: number;
-  /** Extra attempts for idempotent calls after a network error or 5xx. */
+  /** The connection this client calls for: the key of its deadline in `CallDeadlines`. */
+  connectionId?: string;
+  /** Extra attempts for idempotent calls after a network error or 5xx, while the deadline leaves room. */
   maxRetries?: number;
   /** Longest Retry-After (seconds) the client waits out by itself before giving up with 429. */
   maxRetryAfterSeconds?: number;
@@ -45,6 +56,62 @@ export interface HttpClientOptions {
   maxConcurrent?: number;
   /** Longest wait in that queue, in ms, before the call fails with PROVIDER_UNAVAILABLE. Default 5_000. */
   queueTimeoutMs?: number;
+  /** The connection's circuit breaker: API calls (not token requests) ask it first and report to it. */
+  breaker?: CircuitBreaker;
+}
+
+/**
+ * The deadlines of one unit of work, a GraphQL request: per connection, the instant (epoch ms) by
+ * which every platform call of that request on that connection must be done, retries, queue waits
+ * and token renewals included. The first call starts it (`timeoutMs` later); later calls share it.
+ * `run` makes it apply to every `HttpClient` call inside (AsyncLocalStorage, so connectors need no
+ * extra argument); outside any `run`, each call has a deadline of its own.
+ */
+export class CallDeadlines {
+  private readonly ends = new Map<string, number>();
+
+  /** @param timeoutMs the deadline a connection gets from its first call, in ms (`PROVIDER_TIMEOUT_MS`). */
+  constructor(readonly timeoutMs: number) {}
+
+  /** The deadline of `key` (epoch ms), started now if this is its first use. */
+  of(key: string, timeoutMs = this.timeoutMs, now = Date.now()): number {
+    let end = this.ends.get(key);
+    if (end === undefined) {
+      end = now + timeoutMs;
+      this.ends.set(key, end);
+    }
+    return end;
+  }
+
+  /** Runs `work` with these deadlines applying to every HttpClient call it makes. */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return activeDeadlines.run(this, work);
+  }
+
+  /**
+   * Runs `work` (calls on connection `key` of `provider`) like `run`, and rejects with the deadline
+   * error if it has not settled `DEADLINE_GRACE_MS` after that connection's deadline (started now if
+   * the work is its first): bounded even when what waits is not a platform call (a lock, a store).
+   */
+  bounded<T>(key: string, provider: string, operation: string, work: () => Promise<T>): Promise<T> {
+    const end = this.of(key);
+    const running = this.run(work);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(deadlineError(provider, operation, this.timeoutMs)), Math.max(0, end - Date.now()) + DEADLINE_GRACE_MS);
+    });
+    return Promise.race([running, expired]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** How long past a deadline `CallDeadlines.bounded` waits for the platform call's own deadline error, in ms. */
+const DEADLINE_GRACE_MS = 25;
+
+const activeDeadlines = new AsyncLocalStorage<CallDeadlines>();
+
+/** The error of a call whose deadline passed: PROVIDER_UNAVAILABLE, "did not answer within N ms". */
+export function deadlineError(provider: string, operation: string, timeoutMs: number, cause?: unknown): ProviderError {
+  return new ProviderError(provider, operation, 'PROVIDER_UNAVAILABLE', `${provider} did not answer within ${timeoutMs} ms (${operation})`, { cause });
 }
 
 /**
@@ -56,12 +123,10 @@ class Slots {
   private active = 0;
   private readonly waiting: Array<(granted: boolean) => void> = [];
 
-  constructor(
-    private readonly limit: number,
-    private readonly timeoutMs: number,
-  ) {}
+  constructor(private readonly limit: number) {}
 
-  acquire(): Promise<boolean> {
+  /** A slot, or `false` after `timeoutMs` of waiting. */
+  acquire(timeoutMs: number): Promise<boolean> {
     if (this.active < this.limit) {
       this.active++;
       return Promise.resolve(true);
@@ -71,11 +136,14 @@ class Slots {
         clearTimeout(timer);
         resolve(granted);
       };
-      const timer = setTimeout(() => {
-        const i = this.waiting.indexOf(grant);
-        if (i >= 0) this.waiting.splice(i, 1);
-        resolve(false);
-      }, this.timeoutMs);
+      const timer = setTimeout(
+        () => {
+          const i = this.waiting.indexOf(grant);
+          if (i >= 0) this.waiting.splice(i, 1);
+          resolve(false);
+        },
+        Math.max(0, timeoutMs),
+      );
       this.waiting.push(grant);
     });
   }
@@ -89,63 +157,130 @@ class Slots {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let clients = 0;
+
+/** Errors of calls that never reached the platform (not a platform failure for the breaker). */
+const notSent = new WeakSet<object>();
+function unsent<E extends object>(err: E): E {
+  notSent.add(err);
+  return err;
+}
+
 /**
- * The one way connectors talk HTTP: timeouts, bounded retries with backoff, 429 Retry-After, and
- * network failures turned into `PROVIDER_UNAVAILABLE`. It returns every HTTP status; `expectOk`
- * classifies the non-2xx ones. Identical GETs in flight (same URL and headers) share one call; API
- * calls of one client (one connection) are bounded by `maxConcurrent`, with a bounded wait.
+ * The one way connectors talk HTTP: one deadline per call (or per request and connection, see
+ * `CallDeadlines`) that retries fit inside, jittered backoff, 429 Retry-After, and network failures
+ * turned into `PROVIDER_UNAVAILABLE`. It returns every HTTP status; `expectOk` classifies the
+ * non-2xx ones. Identical GETs in flight (same URL and headers) share one call; API calls of one
+ * client (one connection) are bounded by `maxConcurrent`, with a bounded wait, and go through the
+ * connection's circuit breaker when it has one.
  */
 export class HttpClient {
   readonly provider: string;
+  private readonly key: string;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly maxRetryAfterSeconds: number;
   private readonly userAgent: string;
   private readonly slots: Slots;
   private readonly queueTimeoutMs: number;
+  private readonly breaker?: CircuitBreaker;
   private readonly inflight = new Map<string, Promise<HttpResponse>>();
 
   constructor(opts: HttpClientOptions) {
     this.provider = opts.provider;
+    this.key = opts.connectionId ?? `${opts.provider}#${++clients}`;
     this.queueTimeoutMs = opts.queueTimeoutMs ?? 5_000;
-    this.slots = new Slots(opts.maxConcurrent ?? 8, this.queueTimeoutMs);
+    this.slots = new Slots(opts.maxConcurrent ?? 8);
     this.timeoutMs = opts.timeoutMs;
     this.maxRetries = opts.maxRetries ?? 2;
     this.maxRetryAfterSeconds = opts.maxRetryAfterSeconds ?? 2;
     this.userAgent = opts.userAgent ?? 'Bookgraph/0.1 (+https://github.com/bookgraph)';
+    this.breaker = opts.breaker;
   }
 
+  /**
+   * Sends `req`, retrying what is safe to retry until its deadline. Throws PROVIDER_UNAVAILABLE when
+   * the deadline passes ("did not answer within N ms"), the platform cannot be reached, the
+   * connection's queue stays full, or its circuit is open (then without calling the platform).
+   */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    const deadline = activeDeadlines.getStore()?.of(this.key, this.timeoutMs) ?? Date.now() + this.timeoutMs;
     const lane = req.lane ?? (AUTH_OPERATIONS.has(req.operation) ? 'auth' : 'api');
-    if (lane === 'auth') return this.attempt(req);
+    // Token requests skip the breaker: a failed renewal already pauses renewals (TOKEN_RENEW_COOLDOWN_SECONDS).
+    if (lane === 'auth') return this.attempt(req, deadline);
     if ((req.method ?? 'GET') === 'GET' && req.body === undefined && req.json === undefined) {
       const key = `${req.url}\n${JSON.stringify(req.headers ?? {})}`;
       const running = this.inflight.get(key);
-      if (running) return running;
-      const p = this.queued(req).finally(() => this.inflight.delete(key));
+      // A caller joining a call another request started still waits no longer than its own deadline.
+      if (running) return this.within(running, deadline, req.operation);
+      const p = this.guarded(req, deadline).finally(() => this.inflight.delete(key));
       this.inflight.set(key, p);
       return p;
     }
-    return this.queued(req);
+    return this.guarded(req, deadline);
   }
 
-  private async queued(req: HttpRequest): Promise<HttpResponse> {
-    if (!(await this.slots.acquire())) {
-      throw new ProviderError(
-        this.provider,
-        req.operation,
-        'PROVIDER_UNAVAILABLE',
-        `${this.provider} is busy: no call slot freed within ${this.queueTimeoutMs} ms (${req.operation})`,
+  /** An API call through the circuit breaker: refused at once while it is open, reported to it after. */
+  private async guarded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    const breaker = this.breaker;
+    if (!breaker) return this.queued(req, deadline);
+    const admission = await breaker.admit(deadline);
+    if (!admission.admitted) {
+      throw new ProviderError(this.provider, req.operation, 'PROVIDER_UNAVAILABLE', `${this.provider} is failing: ${admission.reason} (${req.operation})`, {
+        retryAfterSeconds: Math.max(1, Math.ceil(admission.retryAfterMs / 1000)),
+      });
+    }
+    let res: HttpResponse;
+    try {
+      res = await this.queued(req, deadline);
+    } catch (err) {
+      // A call that never went out (full queue, deadline already spent) says nothing about the platform.
+      breaker.record(notSent.has(err as object) ? 'neutral' : 'failure', admission.probe);
+      throw err;
+    }
+    breaker.record(callOutcome(res.status, retryAfterSeconds(res.headers), this.maxRetryAfterSeconds), admission.probe);
+    return res;
+  }
+
+  private async queued(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    const left = deadline - Date.now();
+    if (!(await this.slots.acquire(Math.min(this.queueTimeoutMs, left)))) {
+      if (left <= this.queueTimeoutMs) throw unsent(deadlineError(this.provider, req.operation, this.timeoutMs));
+      throw unsent(
+        new ProviderError(
+          this.provider,
+          req.operation,
+          'PROVIDER_UNAVAILABLE',
+          `${this.provider} is busy: no call slot freed within ${this.queueTimeoutMs} ms (${req.operation})`,
+        ),
       );
     }
     try {
-      return await this.attempt(req);
+      return await this.attempt(req, deadline);
     } finally {
       this.slots.release();
     }
   }
 
-  private async attempt(req: HttpRequest): Promise<HttpResponse> {
+  /** `p`, or the deadline error once `deadline` (epoch ms) passes first. */
+  private within<T>(p: Promise<T>, deadline: number, operation: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(deadlineError(this.provider, operation, this.timeoutMs)), Math.max(0, deadline - Date.now()));
+    });
+    return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * Whether another attempt fits: retries left, after waiting `waitMs` still time for an answer, and
+   * the connection's circuit not opened meanwhile (by this call's siblings).
+   */
+  private mayRetry(attempt: number, deadline: number, waitMs: number): boolean {
+    if (this.breaker?.snapshot().state === CircuitState.OPEN) return false;
+    return attempt < this.maxRetries && Date.now() + waitMs + minAttemptMs(this.timeoutMs) <= deadline;
+  }
+
+  private async attempt(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const method = req.method ?? 'GET';
     const idempotent = req.idempotent ?? method === 'GET';
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent, ...req.headers };
@@ -162,50 +297,69 @@ export class HttpClient {
     }
 
     for (let attempt = 0; ; attempt++) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const err = deadlineError(this.provider, req.operation, this.timeoutMs);
+        throw attempt === 0 ? unsent(err) : err;
+      }
+      // One signal for the answer and its body: a platform that stalls mid-body is cut off too.
+      const signal = AbortSignal.timeout(left);
       let res: Response;
       try {
-        res = await fetch(req.url, { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+        res = await fetch(req.url, { method, headers, body, redirect: 'manual', signal });
       } catch (err) {
-        if (idempotent && attempt < this.maxRetries) {
-          await sleep(backoffMs(attempt));
+        if (signal.aborted) throw deadlineError(this.provider, req.operation, this.timeoutMs, err);
+        const wait = backoffMs(attempt);
+        if (idempotent && this.mayRetry(attempt, deadline, wait)) {
+          await sleep(wait);
           continue;
         }
-        const timedOut = (err as Error).name === 'TimeoutError';
-        throw new ProviderError(
-          this.provider,
-          req.operation,
-          'PROVIDER_UNAVAILABLE',
-          `${this.provider} ${timedOut ? `did not answer within ${this.timeoutMs} ms` : 'could not be reached'} (${req.operation})`,
-          { cause: err },
-        );
+        throw new ProviderError(this.provider, req.operation, 'PROVIDER_UNAVAILABLE', `${this.provider} could not be reached (${req.operation})`, {
+          cause: err,
+        });
       }
       let text: string;
       try {
         text = await res.text();
       } catch (err) {
-        if (idempotent && attempt < this.maxRetries) continue;
+        if (signal.aborted) throw deadlineError(this.provider, req.operation, this.timeoutMs, err);
+        const wait = backoffMs(attempt);
+        if (idempotent && this.mayRetry(attempt, deadline, wait)) {
+          await sleep(wait);
+          continue;
+        }
         throw new ProviderError(this.provider, req.operation, 'PROVIDER_UNAVAILABLE', `${this.provider} broke off its answer (${req.operation})`, {
           cause: err,
         });
       }
-      if (res.status === 429 && attempt < this.maxRetries) {
+      if (res.status === 429) {
         const wait = retryAfterSeconds(res.headers);
-        if (wait !== null && wait <= this.maxRetryAfterSeconds) {
+        if (wait !== null && wait <= this.maxRetryAfterSeconds && this.mayRetry(attempt, deadline, wait * 1000)) {
           await sleep(wait * 1000);
           continue;
         }
       }
-      if (res.status >= 500 && idempotent && attempt < this.maxRetries) {
-        await sleep(backoffMs(attempt));
-        continue;
+      if (res.status >= 500 && idempotent) {
+        const wait = backoffMs(attempt);
+        if (this.mayRetry(attempt, deadline, wait)) {
+          await sleep(wait);
+          continue;
+        }
       }
       return { status: res.status, headers: res.headers, text };
     }
   }
 }
 
+/** Backoff before retry `attempt + 1`, in ms: 100, 300, 900 … with equal jitter (half fixed, half random). */
 function backoffMs(attempt: number): number {
-  return 100 * 3 ** attempt + Math.floor(Math.random() * 50);
+  const base = 100 * 3 ** attempt;
+  return Math.floor(base / 2 + Math.random() * (base / 2));
+}
+
+/** The least time worth giving a retry, in ms: a quarter of the deadline, at most 1 s. */
+function minAttemptMs(timeoutMs: number): number {
+  return Math.min(1_000, Math.floor(timeoutMs / 4));
 }
 
 /** Retry-After in seconds (delta-seconds or HTTP date), or null. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.js';
+import { CircuitBreaker, type CircuitSnapshot, CircuitState } from '../connectors/breaker.js';
 import type { ConnectionRecord, ConnectionRepository } from '../connections/connections.js';
 import { ConnectorCacheStore, type SharedCache } from '../connectors/cache.js';
 import { HttpClient } from '../connectors/http.js';
@@ -19,6 +20,11 @@ export class ConnectorHub {
   /** The connector of a record object: a request asks for it per field, the fingerprint is computed once. */
   private readonly byRecord = new WeakMap<ConnectionRecord, Connector>();
   private readonly cacheStore: ConnectorCacheStore;
+  /**
+   * One circuit breaker per connection, in this process (not shared through the store: each instance
+   * learns within a few calls, and sharing would put a store round trip before every platform call).
+   */
+  private readonly breakers = new Map<string, CircuitBreaker>();
 
   constructor(
     private readonly config: Config,
@@ -57,6 +63,8 @@ export class ConnectorHub {
       settings: input.settings,
       http: new HttpClient({
         provider: input.provider,
+        connectionId: input.id,
+        breaker: this.breakerOf(input.id),
         timeoutMs: this.config.providerTimeoutMs,
         maxConcurrent: this.config.providerConcurrency,
         queueTimeoutMs: this.config.providerQueueTimeoutMs,
@@ -64,6 +72,30 @@ export class ConnectorHub {
       tokens: this.tokens.forConnection(input.id, input.provider),
       cache: this.cacheStore.namespace(`connector:${input.id}`),
     };
+  }
+
+  /** The deadline of one request's calls on one connection, in ms (`PROVIDER_TIMEOUT_MS`). */
+  get providerTimeoutMs(): number {
+    return this.config.providerTimeoutMs;
+  }
+
+  /** The state of the connection's circuit breaker in this process (CLOSED when it has made no call yet). */
+  circuit(connectionId: string): CircuitSnapshot {
+    return this.breakers.get(connectionId)?.snapshot() ?? { state: CircuitState.CLOSED, openUntil: null, failures: 0 };
+  }
+
+  private breakerOf(connectionId: string): CircuitBreaker | undefined {
+    if (this.config.breakerFailures === 0) return undefined;
+    let breaker = this.breakers.get(connectionId);
+    if (!breaker) {
+      breaker = new CircuitBreaker({
+        failureThreshold: this.config.breakerFailures,
+        windowMs: this.config.breakerWindowMs,
+        cooldownMs: this.config.breakerCooldownMs,
+      });
+      this.breakers.set(connectionId, breaker);
+    }
+    return breaker;
   }
 
   /** The context of a stored connection. */
@@ -102,9 +134,10 @@ export class ConnectorHub {
     return connector;
   }
 
-  /** Forgets the connection's connector and everything cached for it (disconnect, new credentials). */
+  /** Forgets the connection's connector, its circuit and everything cached for it (disconnect, new credentials). */
   forget(connectionId: string): void {
     this.instances.delete(connectionId);
+    this.breakers.delete(connectionId);
     this.dropCaches(connectionId);
   }
 

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { ConnectionRecord } from '../connections/connections.js';
 import { asProviderError } from '../connectors/errors.js';
+import type { CallDeadlines } from '../connectors/http.js';
 import type { Connector } from '../connectors/types.js';
 import { type BookingModel, type CustomerModel, type OrganizationModel, type ServiceModel, scope } from './models.js';
 
@@ -19,6 +20,9 @@ export interface ConnectionLoaders {
 export class RequestLoaders {
   private readonly byConnection = new Map<string, ConnectionLoaders>();
 
+  /** @param deadlines the request's deadlines: a batch's platform calls share its connection's. */
+  constructor(private readonly deadlines: CallDeadlines) {}
+
   for(connection: ConnectionRecord, connector: Connector): ConnectionLoaders {
     let loaders = this.byConnection.get(connection.id);
     if (!loaders) {
@@ -26,7 +30,7 @@ export class RequestLoaders {
       const batch = <R extends object, N extends string>(operation: string, get: (refs: readonly string[]) => Promise<Array<R | null>>, typename: N) =>
         new DataLoader<string, (R & typeof s & { __typename: N }) | null>(async (refs) => {
           try {
-            const found = await get(refs);
+            const found = await this.deadlines.bounded(connection.id, connection.provider, operation, () => get(refs));
             return found.map((r) => (r ? scope(r, s, typename) : null));
           } catch (err) {
             const e = asProviderError(err, connection.provider, operation);

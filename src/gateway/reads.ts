@@ -1,4 +1,5 @@
 import type { ConnectionRecord } from '../connections/connections.js';
+import type { CircuitSnapshot } from '../connectors/breaker.js';
 import { type BookingStatus, ConnectionStatus } from '../connectors/enums.js';
 import type { Provider } from '../connectors/platforms.js';
 import type { Connector } from '../connectors/types.js';
@@ -55,6 +56,11 @@ export class Reads {
 
   connectionsOf(s: RequestScope): Promise<ConnectionRecord[]> {
     return this.deps.scopes.list(s);
+  }
+
+  /** The state of a connection's circuit breaker in this instance (ProviderConnection.circuit). */
+  circuitOf(connectionId: string): CircuitSnapshot {
+    return this.deps.scopes.circuit(connectionId);
   }
 
   checkFirst(first: number): void {
@@ -211,7 +217,7 @@ export class Reads {
     if (from >= to) throw new GatewayError('BAD_USER_INPUT', '`from` must be before `to`');
     if (to.getTime() - from.getTime() > 92 * 86_400_000) throw new GatewayError('BAD_USER_INPUT', 'an availability range can span at most 92 days');
     const { gid, record, connector } = await this.deps.scopes.resolveId(s, serviceId, 'Service', 'serviceId');
-    const slots = await platformCall(record, 'availability', () => connector.availability(gid.ref, from, to));
+    const slots = await platformCall(record, 'availability', () => connector.availability(gid.ref, from, to), s);
     return slots.map((slot) => ({ ...slot, provider: record.provider, connectionId: record.id }));
   }
 }

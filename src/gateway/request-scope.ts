@@ -1,7 +1,9 @@
 import type { Tenant } from '../auth/tenants.js';
 import type { ConnectionRecord, ConnectionRepository } from '../connections/connections.js';
 import { ConnectionStatus } from '../connectors/enums.js';
+import type { CircuitSnapshot } from '../connectors/breaker.js';
 import { asProviderError, type ProviderError } from '../connectors/errors.js';
+import { CallDeadlines } from '../connectors/http.js';
 import type { Provider } from '../connectors/platforms.js';
 import type { Connector } from '../connectors/types.js';
 import type { ConnectorHub } from './connector-hub.js';
@@ -19,8 +21,11 @@ export interface ProviderFailure {
 export interface RequestScope {
   tenant: Tenant;
   loaders: RequestLoaders;
-  /** Work done once per request and shared by every field (the tenant's connections). */
-  memo: { connections?: Promise<ConnectionRecord[]> };
+  /**
+   * Work done once per request and shared by every field: the tenant's connections, and the
+   * deadline of each connection's platform calls (one `PROVIDER_TIMEOUT_MS` per connection per request).
+   */
+  memo: { connections?: Promise<ConnectionRecord[]>; deadlines: CallDeadlines };
   onFailure(failure: ProviderFailure): void;
 }
 
@@ -38,7 +43,13 @@ export class TenantConnections {
   constructor(private readonly deps: { connections: ConnectionRepository; hub: ConnectorHub }) {}
 
   newScope(tenant: Tenant, onFailure: (f: ProviderFailure) => void): RequestScope {
-    return { tenant, loaders: new RequestLoaders(), memo: {}, onFailure };
+    const deadlines = new CallDeadlines(this.deps.hub.providerTimeoutMs);
+    return { tenant, loaders: new RequestLoaders(deadlines), memo: { deadlines }, onFailure };
+  }
+
+  /** The state of a connection's circuit breaker (ProviderConnection.circuit). */
+  circuit(connectionId: string): CircuitSnapshot {
+    return this.deps.hub.circuit(connectionId);
   }
 
   list(s: RequestScope): Promise<ConnectionRecord[]> {
@@ -82,20 +93,29 @@ export class TenantConnections {
   }
 }
 
-/** Runs `work` on one connection of a read; a failure is reported and becomes `fallback`. */
+/**
+ * Runs `work` on one connection of a read within the request's deadline for that connection; a
+ * failure is reported and becomes `fallback`. Returns by the deadline (plus a few ms for the call's
+ * own deadline error to come first) even if something other than a platform call (a lock, a store)
+ * still waits.
+ */
 export async function guarded<T>(s: RequestScope, record: ConnectionRecord, operation: string, fallback: T, work: () => Promise<T>): Promise<T> {
   try {
-    return await work();
+    return await s.memo.deadlines.bounded(record.id, record.provider, operation, work);
   } catch (err) {
     s.onFailure({ connection: record, error: asProviderError(err, record.provider, operation) });
     return fallback;
   }
 }
 
-/** Runs a platform call of a write or single lookup; a failure becomes the client error. */
-export async function platformCall<T>(record: ConnectionRecord, operation: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs a platform call of a write or single lookup; a failure becomes the client error. With the
+ * request's scope, its calls share the connection's deadline with the rest of the request; without
+ * (writes), each HTTP call has a deadline of its own.
+ */
+export async function platformCall<T>(record: ConnectionRecord, operation: string, work: () => Promise<T>, s?: RequestScope): Promise<T> {
   try {
-    return await work();
+    return await (s ? s.memo.deadlines.bounded(record.id, record.provider, operation, work) : work());
   } catch (err) {
     throw toClientError(err, record.provider, operation);
   }
