@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Ctx, FieldResolver, ID, Info, Resolver, Root } from 'type-graphql';
+import { CircuitState } from '../src/connectors/breaker.js';
 import { ProviderConnection } from '../schema/connection.type.js';
 import { Organization } from '../schema/organization.type.js';
 import { DateTimeScalar } from '../schema/scalars.js';
@@ -34,5 +35,15 @@ export class ProviderConnectionResolver {
   @FieldResolver(() => DateTimeScalar)
   createdAt(@Root() c: ConnectionRecord) {
     return new Date(c.createdAt);
+  }
+
+  @FieldResolver(() => CircuitState)
+  circuit(@Root() c: ConnectionRecord, @Ctx() ctx: GraphQLContext): CircuitState {
+    return ctx.reads.circuitOf(c.id).state;
+  }
+
+  @FieldResolver(() => DateTimeScalar, { nullable: true })
+  circuitOpenUntil(@Root() c: ConnectionRecord, @Ctx() ctx: GraphQLContext): Date | null {
+    return ctx.reads.circuitOf(c.id).openUntil;
   }
 }
