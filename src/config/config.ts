@@ -63,7 +63,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest `first` a connection argument accepts. */
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
-  /** Timeout of one platform HTTP call, in ms. */
+  /** The deadline of all the platform calls one GraphQL request makes on one connection (retries included), in ms. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /**
    * `on` (default): platform answers are reused while fresh (`DEFAULT_RESPONSE_TTLS`); `off`: every
