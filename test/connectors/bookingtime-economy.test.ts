@@ -86,8 +86,13 @@ describe('bookingtime connector: upstream calls per page', () => {
     // The same position asked by a connection that has read nothing yet: it starts at the keyset
     // position, not at the look-back. (Its twin of the booking at the cursor sorts just before or
     // just after that one in the merged order, by connection id, so the page starts there or after.)
+    // Cursors are bound to their tenant: the gateway signs the same position for the other one.
     const other = await fresh();
-    const cold = await costOf(other, PAGE, { first: 20, after, filter: ONLY });
+    const { tenants, reads } = gw.gateway.services;
+    const tenantOf = async (apiKey: string) => (await tenants.authenticate(apiKey))?.id as string;
+    const position = reads.cursors.decodeBooking(await tenantOf(key), after);
+    const otherAfter = reads.cursors.bookingCursor(await tenantOf(other), { ...position, startsAt: new Date(position.startsAt) });
+    const cold = await costOf(other, PAGE, { first: 20, after: otherAfter, filter: ONLY });
     report('page 2 via after, cold', cold);
     expect(cold.api).toBeLessThanOrEqual(ROUND * ORGS);
     expect(cold.tokens).toBe(ORGS);
