@@ -20,6 +20,19 @@ const origins = z
   )
   .refine((list) => list.every(isOrigin), { message: 'expected comma-separated origins like http://127.0.0.1:4001 (no path)' });
 
+/** Comma-separated host names or addresses (no scheme, no port; IPv6 in brackets), or `*` alone. */
+const hostNames = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .refine((list) => (list.includes('*') ? list.length === 1 : list.every((h) => /^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)$/.test(h))), {
+    message: 'expected comma-separated host names without scheme or port (e.g. bookgraph.internal,10.0.0.7), or * alone',
+  });
+
 /** Per platform: `<KEY>_API_URL`, `_AUTH_URL`, `_SANDBOX_API_URL`, `_SANDBOX_AUTH_URL`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_APP_NAME`. */
 const platformEnv = Object.fromEntries(
   PLATFORMS.map((p) => p.key).flatMap((p) => [
@@ -59,6 +72,17 @@ const EnvSchema = z.object({
   /** Enforce the emulated platforms' documented rate limits (turn off for benchmarks). */
   SANDBOX_RATE_LIMITS: bool.default(true),
   DEMO_API_KEY: z.string().min(32).optional(),
+  /**
+   * Host names (any port) the gateway answers besides the loopback names, PUBLIC_URL's host and the
+   * bind address: comma-separated, e.g. `bookgraph.internal,10.0.0.7`. `*` answers any Host (no
+   * defence against DNS rebinding; GraphiQL still gets the demo key only on the listed names).
+   */
+  ALLOWED_HOSTS: hostNames.optional(),
+  /** Wrong API keys one client address may send within API_KEY_FAILURE_WINDOW_SECONDS; the next get 429 (0 = no limit). */
+  API_KEY_MAX_FAILURES: z.coerce.number().int().min(0).max(100_000).default(10),
+  API_KEY_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** How long an address that went over API_KEY_MAX_FAILURES gets 429 for a wrong key, in seconds. */
+  API_KEY_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   INTROSPECTION: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest `first` a connection argument accepts. */
@@ -143,6 +167,10 @@ export interface Config {
   /** Origins (no trailing slash) whose `/oauth/callback/<platform>` the emulators accept, beside `publicUrl`'s. */
   sandboxRedirectOrigins: string[];
   demoApiKey?: string;
+  /** ALLOWED_HOSTS: extra host names the gateway answers (`['*']`: any). */
+  allowedHosts: string[];
+  /** Wrong API keys per client address (`src/auth/key-failures.ts`); maxFailures 0 = no limit. */
+  apiKeyFailures: { maxFailures: number; windowMs: number; blockMs: number };
   introspection: boolean;
   logLevel: Env['LOG_LEVEL'];
   maxPageSize: number;
@@ -207,6 +235,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxRateLimits: e.SANDBOX_RATE_LIMITS,
     sandboxRedirectOrigins: (e.SANDBOX_REDIRECT_ORIGINS ?? []).map(trimSlash),
     demoApiKey: e.DEMO_API_KEY,
+    allowedHosts: e.ALLOWED_HOSTS ?? [],
+    apiKeyFailures: { maxFailures: e.API_KEY_MAX_FAILURES, windowMs: e.API_KEY_FAILURE_WINDOW_SECONDS * 1_000, blockMs: e.API_KEY_BLOCK_SECONDS * 1_000 },
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
     maxPageSize: e.MAX_PAGE_SIZE,

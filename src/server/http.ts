@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { graphiqlAsset, renderGraphiQLPage } from './graphiql/index.js';
+import { KeyFailureLimiter } from '../auth/key-failures.js';
+import { hostPolicy, isAllowedHost, isHostExempt, isListedHost } from './allowed-hosts.js';
+import { graphiqlAsset, graphiqlPageHeaders, renderGraphiQLPage } from './graphiql/index.js';
 import { createApollo, createContext, HeaderMap, type Services } from './app.js';
 import { storeFailure } from './errors.js';
 import { attachSubscriptions } from './websocket.js';
@@ -64,12 +66,23 @@ function wantsGraphiQL(req: IncomingMessage, url: URL): boolean {
  * The gateway's HTTP surface: `/graphql` (GraphQL over HTTP, POST and GET, behind the API key),
  * GraphiQL at `GET /graphql` for browsers with its assets under `/graphiql/`, `/healthz` (process up)
  * and `/readyz` (store reachable). Errors are JSON, never HTML, never a stack trace.
+ *
+ * Only requests whose `Host` is allowed are answered (`allowed-hosts.ts`: loopback names, PUBLIC_URL's
+ * host, ALLOWED_HOSTS), others get 421 — except `/healthz`, `/readyz` and `/webhooks/…`. Wrong API keys
+ * are counted per client address (`KeyFailureLimiter`): over the limit, a wrong key gets 429.
  */
 export async function startHttp(services: Services, port: number, host: string, options: HttpOptions = {}): Promise<RunningHttp> {
   const server = createServer();
   const apollo = createApollo(services, server);
   await apollo.start();
-  const { log } = services;
+  const { log, config } = services;
+  const hosts = hostPolicy({
+    publicUrl: config.publicUrl,
+    bindHost: host,
+    extraOrigins: config.sandboxRedirectOrigins,
+    allowedHosts: config.allowedHosts,
+  });
+  const keyFailures = new KeyFailureLimiter(config.apiKeyFailures);
 
   // Admission control: beyond `maxInFlight` GraphQL requests, refuse at once instead of queueing
   // into timeouts (a client, or its load balancer, retries elsewhere or later).
@@ -95,8 +108,17 @@ export async function startHttp(services: Services, port: number, host: string, 
       graphqlError(res, 405, 'BAD_REQUEST', 'GraphQL is served over GET and POST', { allow: 'GET, POST' });
       return;
     }
-    const tenant = await services.tenants.authenticate(bearerOf(req));
+    const apiKey = bearerOf(req);
+    const tenant = await services.tenants.authenticate(apiKey);
     if (!tenant) {
+      const retryAfter = apiKey === null ? null : keyFailures.fail(req.socket.remoteAddress ?? 'unknown');
+      if (retryAfter !== null) {
+        req.resume();
+        graphqlError(res, 429, 'UNAUTHENTICATED', `Too many wrong API keys from this address: retry in ${retryAfter} s with a valid key`, {
+          'retry-after': String(retryAfter),
+        });
+        return;
+      }
       graphqlError(res, 401, 'UNAUTHENTICATED', 'A valid API key is required: send Authorization: Bearer <api key>', {
         'www-authenticate': 'Bearer realm="bookgraph"',
       });
@@ -147,10 +169,17 @@ export async function startHttp(services: Services, port: number, host: string, 
         sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'store unreachable' });
         return;
       }
+      if (!isHostExempt(url.pathname) && !isAllowedHost(hosts, req.headers.host)) {
+        req.resume();
+        sendJson(res, 421, { error: 'misdirected request', message: 'This gateway does not answer for this Host; see ALLOWED_HOSTS.' });
+        return;
+      }
       if (url.pathname === '/graphql') {
         if (wantsGraphiQL(req, url)) {
-          const html = renderGraphiQLPage({ endpoint: '/graphql', assetsPath: '/graphiql', defaultHeaders: options.graphiqlHeaders, title: 'Bookgraph' });
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+          // The demo key only on a page served under a listed name (not merely ALLOWED_HOSTS=*).
+          const defaultHeaders = isListedHost(hosts, req.headers.host) ? options.graphiqlHeaders : undefined;
+          const html = renderGraphiQLPage({ endpoint: '/graphql', assetsPath: '/graphiql', defaultHeaders, title: 'Bookgraph' });
+          res.writeHead(200, graphiqlPageHeaders('/graphql'));
           res.end(html);
           return;
         }
@@ -192,7 +221,7 @@ export async function startHttp(services: Services, port: number, host: string, 
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  const subscriptions = attachSubscriptions(server, services);
+  const subscriptions = attachSubscriptions(server, services, { hosts, keyFailures });
   const address = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   return {

@@ -87,6 +87,21 @@ export function renderGraphiQLPage(options: { endpoint: string; assetsPath: stri
 `;
 }
 
+/**
+ * The HTTP headers of that page: the same Content-Security-Policy as its meta tag plus
+ * `frame-ancestors 'none'` (which only works as a header) and `X-Frame-Options: DENY` for older
+ * browsers, so no other site can frame it; never cached (it may carry the demo key).
+ */
+export function graphiqlPageHeaders(endpoint: string): Record<string, string> {
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': `${contentSecurityPolicy(endpoint)}; frame-ancestors 'none'`,
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+  };
+}
+
 let building: Promise<void> | undefined;
 
 /**
