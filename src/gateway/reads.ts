@@ -163,7 +163,10 @@ export class Reads {
       if (page) {
         page.items.slice(skip).forEach((item, i) => {
           const next: ListPosition = { connectionId: record.id, cursor, skip: skip + i + 1 };
-          edges.push({ cursor: this.deps.cursors.listCursor(s.tenant.id, next), node: scope(item, { provider: record.provider, connectionId: record.id }, typename) });
+          edges.push({
+            cursor: this.deps.cursors.listCursor(s.tenant.id, next),
+            node: scope(item, { provider: record.provider, connectionId: record.id }, typename),
+          });
         });
       }
       if (page?.nextCursor) {
