@@ -89,6 +89,15 @@ export type BookingStatus =
   | 'NO_SHOW'
   | 'PENDING';
 
+/** The circuit breaker in front of a connection's platform calls (in the gateway instance that answers). */
+export type CircuitState =
+  /** Calls go out; failures in a row are counted. */
+  | 'CLOSED'
+  /** The cool-down is over: the next call goes out as a probe; success closes the circuit. */
+  | 'HALF_OPEN'
+  /** The platform failed repeatedly: calls answer PROVIDER_UNAVAILABLE at once, without reaching it, until circuitOpenUntil. */
+  | 'OPEN';
+
 export type ConnectProviderInput = {
   /** Repair this existing connection (e.g. one in NEEDS_REAUTH) in place instead of making a new one; its records keep their IDs. */
   connectionId?: InputMaybe<Scalars['ID']['input']>;
@@ -178,7 +187,7 @@ export type Mutation = {
   rotateWebhookSecret: WebhookSubscription;
   /** For platforms whose webhooks are set up in their web app (yAppointment, Appointedd): stores the secret that web app shows for the gateway's receiver, so its pushes verify. Answers the receiver URL to paste there. */
   setWebhookReceiverSecret: Scalars['String']['output'];
-  /** Starts the consent flow of a platform that connects through a person (OAuth authorization code). */
+  /** Starts the consent flow of a platform that connects through a person (OAuth authorization code). Open authorizeUrl (the gateway's /oauth/start/<id>) in the browser that should finish the flow: it sets a cookie the callback requires, then goes on to the platform. */
   startConnection: AuthorizationRequest;
   /** Subscribes to a connection's booking events: delivered to bookingEvents subscribers and, with a targetUrl, as signed POSTs (Standard Webhooks). Answers the signingSecret once. */
   subscribeWebhook: WebhookSubscription;
@@ -239,6 +248,7 @@ export type MutationStartConnectionArgs = {
   connectionId?: InputMaybe<Scalars['ID']['input']>;
   provider: Provider;
   sandbox?: InputMaybe<Scalars['Boolean']['input']>;
+  write?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -319,6 +329,10 @@ export type Provider =
 export type ProviderConnection = Node & {
   __typename?: 'ProviderConnection';
   accessTokenExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The circuit breaker in front of this connection's platform calls, in the instance that answers. */
+  circuit: CircuitState;
+  /** While the circuit is OPEN: when the next call will be let through as a probe. */
+  circuitOpenUntil?: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   /** What is connected, in words (account names). */

@@ -196,13 +196,18 @@ export class TokenManager {
     const cached = this.memory.get(key);
     if (isUsable(cached, this.now(), strategy.marginSeconds)) return cached;
     return this.singleFlight(key, () =>
-      this.locked(key, provider, (stored) => (isUsable(stored?.set, this.now(), strategy.marginSeconds) ? stored.set : null), async (stored) => {
-        if (stored && isUsable(stored.set, this.now(), strategy.marginSeconds)) {
-          this.memory.set(key, stored.set);
-          return stored.set;
-        }
-        return this.renew(connectionId, name, stored, strategy, provider);
-      }),
+      this.locked(
+        key,
+        provider,
+        (stored) => (isUsable(stored?.set, this.now(), strategy.marginSeconds) ? stored.set : null),
+        async (stored) => {
+          if (stored && isUsable(stored.set, this.now(), strategy.marginSeconds)) {
+            this.memory.set(key, stored.set);
+            return stored.set;
+          }
+          return this.renew(connectionId, name, stored, strategy, provider);
+        },
+      ),
     );
   }
 
@@ -227,13 +232,18 @@ export class TokenManager {
     const replaced = (stored: Versioned | null): stored is Versioned =>
       !!stored && stored.set.accessToken !== rejected && isUsable(stored.set, this.now(), strategy.marginSeconds);
     return this.singleFlight(key, () =>
-      this.locked(key, provider, (stored) => (replaced(stored) ? stored.set : null), async (stored) => {
-        if (replaced(stored)) {
-          this.memory.set(key, stored.set);
-          return stored.set;
-        }
-        return this.renew(connectionId, name, stored, strategy, provider, rejected);
-      }),
+      this.locked(
+        key,
+        provider,
+        (stored) => (replaced(stored) ? stored.set : null),
+        async (stored) => {
+          if (replaced(stored)) {
+            this.memory.set(key, stored.set);
+            return stored.set;
+          }
+          return this.renew(connectionId, name, stored, strategy, provider, rejected);
+        },
+      ),
     );
   }
 
@@ -275,9 +285,15 @@ export class TokenManager {
       if (!(err instanceof LockTimeoutError)) throw err;
       const answer = settled(await this.read(connectionId, name));
       if (answer !== null) return answer;
-      throw new ProviderError(provider, 'token', 'PROVIDER_UNAVAILABLE', `${provider}: another gateway instance is renewing this connection's token; try again in a moment`, {
-        retryAfterSeconds: 1,
-      });
+      throw new ProviderError(
+        provider,
+        'token',
+        'PROVIDER_UNAVAILABLE',
+        `${provider}: another gateway instance is renewing this connection's token; try again in a moment`,
+        {
+          retryAfterSeconds: 1,
+        },
+      );
     }
   }
 
@@ -392,7 +408,10 @@ export class TokenManager {
     if (this.cooldownMs <= 0) return;
     const until = this.now() + this.cooldownMs;
     const why = err instanceof Error ? err.message : String(err);
-    const cooldown: Cooldown = { until, message: `${provider}: renewing the access token failed (${why}); the next attempt is after ${new Date(until).toISOString()}` };
+    const cooldown: Cooldown = {
+      until,
+      message: `${provider}: renewing the access token failed (${why}); the next attempt is after ${new Date(until).toISOString()}`,
+    };
     this.cooldowns.set(key, cooldown);
     await this.store.set(`token-cooldown:${key}`, cooldown, this.cooldownMs).catch(() => undefined);
   }

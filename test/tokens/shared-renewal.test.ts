@@ -40,7 +40,9 @@ describe.runIf(run)('token renewal across instances', () => {
 
   const refreshes = async () => (await sandbox(origin, 'stats')).token.refresh_token as number;
   const status = async (gw: TestGateway) =>
-    ((await gql(gw.url, gw.demoKey, '{ connections { provider status statusReason } }')).body.data.connections as any[]).find((c) => c.provider === 'YAPPOINTMENT');
+    ((await gql(gw.url, gw.demoKey, '{ connections { provider status statusReason } }')).body.data.connections as any[]).find(
+      (c) => c.provider === 'YAPPOINTMENT',
+    );
 
   it('60 concurrent queries over two instances after the access token died at the platform: one refresh, no errors, the grant intact', async () => {
     // Both instances hold the token in memory first.
@@ -82,7 +84,12 @@ describe.runIf(run)('token renewal across instances', () => {
     const rotated = await fetch(`${origin}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: stored!.refreshToken, client_id: creds.client_id, client_secret: creds.client_secret }),
+      body: JSON.stringify({
+        grant_type: 'refresh_token',
+        refresh_token: stored!.refreshToken,
+        client_id: creds.client_id,
+        client_secret: creds.client_secret,
+      }),
     });
     expect(rotated.status).toBe(200);
     await services.store.set(`token-intent:${record.id}:default`, { owner: 'a-process-that-died', at: Date.now() - 1_000 });
