@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
 import type { BookingEventType } from './enums.js';
 import { ProviderResponseError } from './errors.js';
 import type { WebhookCapabilities } from './types.js';
@@ -26,6 +27,19 @@ export function pushedJson(provider: string, rawBody: Buffer): unknown {
   } catch {
     throw new ProviderResponseError(provider, 'parseWebhook', 'the body is not JSON');
   }
+}
+
+/**
+ * A pushed body as JSON checked against `schema`; `ProviderResponseError` of `provider` naming the
+ * first mismatch when it is not the platform's payload.
+ */
+export function pushedPayload<S extends z.ZodType>(provider: string, rawBody: Buffer, schema: S): z.infer<S> {
+  const payload = schema.safeParse(pushedJson(provider, rawBody));
+  if (!payload.success) {
+    const issue = payload.error.issues[0];
+    throw new ProviderResponseError(provider, 'parseWebhook', `${issue?.path.join('.') || 'body'}: ${issue?.message}`);
+  }
+  return payload.data;
 }
 
 /** What a platform declares about its webhooks (its `provider.ts`), as the start of its `WebhookCapabilities`. */

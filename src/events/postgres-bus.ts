@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { reasonOf, redactUrl } from '../store/errors.js';
+import { newPostgresPool } from '../store/postgres.js';
 import { COMMAND_TIMEOUT_MS, CONNECT_TIMEOUT_MS, OPEN_TIMEOUT_MS, reconnectDelayMs, withTimeout } from '../store/shared.js';
 import { type EventBus, MemoryEventBus } from './bus.js';
 
@@ -72,14 +73,7 @@ export class PostgresEventBus implements EventBus {
    * `onError` (once per outage) and dropped.
    */
   static async connect(url: string, onError: (err: unknown) => void = () => undefined): Promise<PostgresEventBus> {
-    const pool = new pg.Pool({
-      connectionString: url,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      query_timeout: COMMAND_TIMEOUT_MS,
-      keepAlive: true,
-      allowExitOnIdle: true,
-    });
-    pool.on('error', () => undefined); // an idle client whose server went away; the pool drops it
+    const pool = newPostgresPool(url);
     let listener: pg.Client | undefined;
     let gaveUp = false;
     const open = async () => {

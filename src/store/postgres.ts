@@ -8,13 +8,8 @@ export const VALUE_TABLE = 'bookgraph';
 /** Locks and leases: one row per held name, `lock:<name>` or `lease:<name>`. */
 export const LOCK_TABLE = 'bookgraph_locks';
 
-/**
- * A pool that fails fast: a connection attempt (TCP and login) gives up after `CONNECT_TIMEOUT_MS`,
- * a query after `COMMAND_TIMEOUT_MS`; a dead connection is dropped and the next query opens a new
- * one, so the store recovers by itself when PostgreSQL is back. Opening checks the login with a real
- * query and creates the lock table; a failure is one line naming the redacted URL.
- */
-export async function openPostgresPool(url: string): Promise<pg.Pool> {
+/** A pool that fails fast: connect and statement timeouts, idle clients whose server went away dropped. */
+export function newPostgresPool(url: string): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -23,6 +18,17 @@ export async function openPostgresPool(url: string): Promise<pg.Pool> {
     allowExitOnIdle: true,
   });
   pool.on('error', () => undefined); // an idle client whose server went away; the pool drops it
+  return pool;
+}
+
+/**
+ * A pool that fails fast: a connection attempt (TCP and login) gives up after `CONNECT_TIMEOUT_MS`,
+ * a query after `COMMAND_TIMEOUT_MS`; a dead connection is dropped and the next query opens a new
+ * one, so the store recovers by itself when PostgreSQL is back. Opening checks the login with a real
+ * query and creates the lock table; a failure is one line naming the redacted URL.
+ */
+export async function openPostgresPool(url: string): Promise<pg.Pool> {
+  const pool = newPostgresPool(url);
   // keyv's own table (the adapter would create it too, but later than our first statement may run).
   const tables = [
     `CREATE TABLE IF NOT EXISTS ${VALUE_TABLE} (key VARCHAR(255) PRIMARY KEY, value TEXT)`,

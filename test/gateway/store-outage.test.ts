@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/ports.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GqlResult, gql, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -15,14 +16,6 @@ import { type GqlResult, gql, startTestGateway, type TestGateway } from '../help
  */
 const run = process.env.BOOKGRAPH_TEST_REDIS !== '0';
 const QUERY = '{ connections { id provider status } }';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe.runIf(run)('Redis restarted under load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bookgraph-outage-'));

@@ -4,6 +4,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort } from '../helpers/ports.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisEventBus } from '../../src/events/bus.js';
 import { openStore, StoreUnavailableError, type Store } from '../../src/store/store.js';
@@ -13,15 +14,6 @@ const pgRuns = process.env.BOOKGRAPH_TEST_POSTGRES !== '0';
 const ROOT = join(import.meta.dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const run = promisify(execFile);
-
-/** A port nothing listens on (taken from the OS, then given back). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** How `openStore(url)` fails: its message and how long it took. */
 async function openFailure(url: string): Promise<{ message: string; ms: number }> {

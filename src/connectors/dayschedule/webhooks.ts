@@ -1,7 +1,6 @@
-import { declaredWebhooks, pushedJson, sameSecret } from '../webhook-push.js';
+import { declaredWebhooks, pushedPayload, sameSecret } from '../webhook-push.js';
 import { z } from 'zod';
 import type { BookingEventType } from '../enums.js';
-import { ProviderResponseError } from '../errors.js';
 import { MAX_PAGES_PER_LISTING } from '../paging.js';
 import type { PlatformEvent, PushedRequest, ReceiverTarget, UnifiedBooking, WebhookCapabilities, WebhookRegistration } from '../types.js';
 import { nullIfNotFound } from '../util.js';
@@ -80,15 +79,10 @@ export function dayscheduleWebhooks(
      * delivery does not say when it happened. Throws `ProviderError` for a body that is not a delivery.
      */
     async parse(req: PushedRequest): Promise<PlatformEvent[]> {
-      const body = pushedJson(P.key, req.rawBody);
-      const payload = triggerPayloadSchema.safeParse(body);
-      if (!payload.success) {
-        const issue = payload.error.issues[0];
-        throw new ProviderResponseError(P.key, 'parseWebhook', `${issue?.path.join('.') || 'body'}: ${issue?.message}`);
-      }
-      const type = eventTypeOf(payload.data.type);
+      const payload = pushedPayload(P.key, req.rawBody, triggerPayloadSchema);
+      const type = eventTypeOf(payload.type);
       if (!type) return [];
-      const [booking] = await links.linked([triggerBooking(payload.data)]);
+      const [booking] = await links.linked([triggerBooking(payload)]);
       return [{ eventId: null, type, booking, occurredAt: null }];
     },
 

@@ -1,7 +1,7 @@
-import { declaredWebhooks, pushedJson, sameSecret } from '../webhook-push.js';
+import { declaredWebhooks, pushedPayload, sameSecret } from '../webhook-push.js';
 import { z } from 'zod';
 import type { BookingEventType } from '../enums.js';
-import { ProviderError, ProviderResponseError } from '../errors.js';
+import { ProviderError } from '../errors.js';
 import { MAX_PAGES_PER_LISTING } from '../paging.js';
 import type { ConnectorContext, PlatformEvent, PushedRequest, ReceiverTarget, UnifiedBooking, WebhookCapabilities, WebhookRegistration } from '../types.js';
 import { mapLimit } from '../util.js';
@@ -137,15 +137,10 @@ export function onschedWebhooks(ctx: Ctx, client: OnSchedClient, queries: Pick<O
      * body that is not a delivery.
      */
     async parse(req: PushedRequest): Promise<PlatformEvent[]> {
-      const body = pushedJson(P.key, req.rawBody);
-      const payload = webhookPayloadSchema.safeParse(body);
-      if (!payload.success) {
-        const issue = payload.error.issues[0];
-        throw new ProviderResponseError(P.key, 'parseWebhook', `${issue?.path.join('.') || 'body'}: ${issue?.message}`);
-      }
-      const type = (P.triggerEvents as Record<string, BookingEventType>)[payload.data.trigger];
+      const payload = pushedPayload(P.key, req.rawBody, webhookPayloadSchema);
+      const type = (P.triggerEvents as Record<string, BookingEventType>)[payload.trigger];
       if (!type) return [];
-      const { appointment } = payload.data;
+      const { appointment } = payload;
       const booking = toBooking(appointment, await companyOfLocation(appointment.locationId), Date.now());
       return booking ? [{ eventId: null, type, booking, occurredAt: null }] : [];
     },
