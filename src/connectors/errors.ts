@@ -1,5 +1,5 @@
 import type { ProviderErrorCode } from '../errors/codes.js';
-import { AccessTokenRejectedError, GrantRevokedError } from '../tokens/errors.js';
+import { AccessTokenRejectedError, GrantRevokedError, TokenRenewalPausedError } from '../tokens/errors.js';
 
 /**
  * Every failure of a platform call, classified: `code` is what clients see as `extensions.code`
@@ -42,6 +42,9 @@ export function asProviderError(err: unknown, provider: string, operation: strin
   if (err instanceof ProviderError) return err;
   if (err instanceof GrantRevokedError) {
     return new ProviderError(provider, operation, 'NEEDS_REAUTH', `${provider} needs to be connected again: ${err.reason}`);
+  }
+  if (err instanceof TokenRenewalPausedError) {
+    return new ProviderError(provider, operation, 'PROVIDER_UNAVAILABLE', err.message, { retryAfterSeconds: err.retryAfterSeconds });
   }
   if (err instanceof AccessTokenRejectedError) {
     return new ProviderError(provider, operation, 'PROVIDER_ERROR', `${provider} rejected a freshly issued access token`);

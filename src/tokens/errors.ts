@@ -31,3 +31,19 @@ export class GrantRevokedError extends Error {
     this.name = 'GrantRevokedError';
   }
 }
+
+/**
+ * No renewal was tried: another instance holds the token's lock too long, or a renewal failed moments
+ * ago and the cooldown is not over. Transient: the connector layer reports it as PROVIDER_UNAVAILABLE
+ * with `retryAfterSeconds`.
+ */
+export class TokenRenewalPausedError extends Error {
+  constructor(
+    readonly provider: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'TokenRenewalPausedError';
+  }
+}

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ProviderError } from '../connectors/errors.js';
 import type { SecretBox } from '../store/secret-box.js';
 import { LockTimeoutError, type Store } from '../store/store.js';
-import { AccessTokenRejectedError, GrantRevokedError } from './errors.js';
+import { AccessTokenRejectedError, GrantRevokedError, TokenRenewalPausedError } from './errors.js';
 
 /**
  * A token set as a platform issued it. Times are epoch milliseconds on the gateway's clock.
@@ -285,15 +284,7 @@ export class TokenManager {
       if (!(err instanceof LockTimeoutError)) throw err;
       const answer = settled(await this.read(connectionId, name));
       if (answer !== null) return answer;
-      throw new ProviderError(
-        provider,
-        'token',
-        'PROVIDER_UNAVAILABLE',
-        `${provider}: another gateway instance is renewing this connection's token; try again in a moment`,
-        {
-          retryAfterSeconds: 1,
-        },
-      );
+      throw new TokenRenewalPausedError(provider, `${provider}: another gateway instance is renewing this connection's token; try again in a moment`, 1);
     }
   }
 
@@ -313,9 +304,7 @@ export class TokenManager {
       // The set may still work for a while (it is only inside the renewal margin): better than nothing.
       const set = stored?.set;
       if (set?.accessToken && set.accessToken !== rejected && set.expiresAt !== null && set.expiresAt > this.now()) return set;
-      throw new ProviderError(provider, 'token', 'PROVIDER_UNAVAILABLE', cooldown.message, {
-        retryAfterSeconds: Math.max(1, Math.ceil((cooldown.until - this.now()) / 1000)),
-      });
+      throw new TokenRenewalPausedError(provider, cooldown.message, Math.max(1, Math.ceil((cooldown.until - this.now()) / 1000)));
     }
     const intentKey = `token-intent:${connectionId}:${name}`;
     const leftover = await this.store.get<Intent>(intentKey);
