@@ -2,9 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { ConnectionStatus } from '../connectors/enums.js';
 import type { Provider } from '../connectors/platforms.js';
-import type { EventBus } from '../events/bus.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
+
+/**
+ * What the repository needs of the event bus (`src/events/bus.ts` satisfies it): publish, and hear
+ * what every instance publishes. Declared here so this layer imports nothing above it.
+ */
+export interface InvalidationBus {
+  publish(topic: string, payload: unknown): void;
+  subscribe<T>(topic: string): AsyncIterableIterator<T>;
+}
 
 /** One tenant's link to one account on one platform. Secrets are sealed; everything else is plain. */
 export interface ConnectionRecord {
@@ -55,12 +63,12 @@ export class ConnectionRepository {
   constructor(
     private readonly store: Store,
     private readonly box: SecretBox,
-    private readonly events?: EventBus,
+    private readonly events?: InvalidationBus,
   ) {
     if (events) void this.followInvalidations(events);
   }
 
-  private async followInvalidations(events: EventBus): Promise<void> {
+  private async followInvalidations(events: InvalidationBus): Promise<void> {
     for await (const tenantId of events.subscribe<string>(LIST_INVALIDATIONS)) this.lists.delete(tenantId);
   }
 
