@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx, so `npm start` needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI from dist/ (`npm run build`, which `npm ci` runs through `prepare`): plain
+// JavaScript, no TypeScript at run time.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+const cli = new URL('../dist/src/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  console.error('bookgraph: dist/ is missing or incomplete: run `npm run build` first.');
+  process.exit(1);
+}
+await import(cli.href);

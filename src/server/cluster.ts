@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, request, Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 /**
  * `bookgraph cluster`: a local cluster anyone can start. The five emulators standalone
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
  * its own load balancer in front of its instances instead.
  */
 
-const BIN = fileURLToPath(new URL('../../bin/bookgraph.js', import.meta.url));
+const BIN = join(packageRoot, 'bin', 'bookgraph.js');
 
 export interface ClusterOptions {
   /** Gateway instances (separate processes). */

@@ -4,10 +4,10 @@
 
 import { access, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 
 /** `<repo>/dist/graphiql`, where build.mjs writes the bundle. */
-const distDir = fileURLToPath(new URL('../../../dist/graphiql', import.meta.url));
+const distDir = join(packageRoot, 'dist', 'graphiql');
 
 /** The file whose presence says the bundle has been built (build.mjs empties the folder first). */
 const entryFile = 'graphiql.js';
