@@ -47,8 +47,11 @@ const platformEnv = Object.fromEntries(
 ) as Record<string, z.ZodOptional<z.ZodString>>;
 
 const EnvSchema = z.object({
+  /** `production` turns introspection off by default. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The gateway's HTTP port (0: any free port). */
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  /** The address the gateway binds (`0.0.0.0` for every interface). */
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Public origin of the gateway (for OAuth redirect URIs and webhook URLs). Default http://127.0.0.1:PORT. */
   PUBLIC_URL: optionalUrl,
@@ -58,6 +61,7 @@ const EnvSchema = z.object({
   BOOKGRAPH_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** `auto` (sandbox when no platform is configured), `true`, `false`. */
   SANDBOX: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Sandbox mode's emulators listen on base+1 … base+5 (DaySchedule, bookingtime, yAppointment, Appointedd, OnSched); 0: any free ports. */
   SANDBOX_PORT_BASE: z.coerce.number().int().min(0).max(65_000).default(4100),
   /**
    * `in-process` (default): sandbox mode starts the emulators itself. `external`: they already run
@@ -71,6 +75,7 @@ const EnvSchema = z.object({
   SANDBOX_REDIRECT_ORIGINS: origins.optional(),
   /** Enforce the emulated platforms' documented rate limits (turn off for benchmarks). */
   SANDBOX_RATE_LIMITS: bool.default(true),
+  /** The sandbox demo tenant's API key (at least 32 characters); default: generated once and kept in the store. */
   DEMO_API_KEY: z.string().min(32).optional(),
   /**
    * Host names (any port) the gateway answers besides the loopback names, PUBLIC_URL's host and the
@@ -83,7 +88,9 @@ const EnvSchema = z.object({
   API_KEY_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How long an address that went over API_KEY_MAX_FAILURES gets 429 for a wrong key, in seconds. */
   API_KEY_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** GraphQL introspection; default on unless NODE_ENV=production. */
   INTROSPECTION: bool.optional(),
+  /** The least severe log level written. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest `first` a connection argument accepts. */
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),

@@ -21,6 +21,8 @@ export interface RunningGateway {
   emulators: Partial<Record<PlatformSlug, string>>;
   /** The demo tenant's API key in sandbox mode. */
   demoApiKey: string | null;
+  /** Sandbox mode: the demo tenant's connections, all made before `startGateway` resolves. */
+  demoConnections: Array<{ provider: string; status: string }>;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,10 @@ export async function startGateway(
     if (events) cleanups.unshift(() => events.close());
     const services = createServices(config, store, box, log, events, { sandbox, clock: opts.clock });
     const graphiqlHeaders: Record<string, string> = {};
+    // /readyz says 503 until everything below (sandbox mode: the demo tenant's connections) is done.
+    let ready = false;
     const http = await startHttp(services, config.port, config.host, {
+      ready: () => ready,
       graphiqlHeaders: sandbox ? graphiqlHeaders : undefined,
       routes: [oauthCallbackRoute(services.consent), webhookReceiverRoute(services.webhooks)],
     });
@@ -66,11 +71,13 @@ export async function startGateway(
 
     let emulators: Partial<Record<PlatformSlug, string>> = {};
     let demoApiKey: string | null = null;
+    let demoConnections: RunningGateway['demoConnections'] = [];
     if (sandbox) {
       const started = await startSandbox(services, opts.env ?? process.env);
       cleanups.splice(cleanups.length - 1, 0, () => started.close());
       emulators = started.emulators;
       demoApiKey = started.demoApiKey;
+      demoConnections = started.demoConnections;
       graphiqlHeaders.Authorization = `Bearer ${demoApiKey}`;
     }
     // Polling and deliveries start once the emulators (sandbox mode) and the receiver URL exist.
@@ -82,12 +89,14 @@ export async function startGateway(
       await services.poller.close();
       await services.deliveries.close();
     });
+    ready = true;
     return {
       url: http.url,
       services,
       sandbox,
       emulators,
       demoApiKey,
+      demoConnections,
       async close() {
         for (const c of cleanups) await c();
       },

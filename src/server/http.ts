@@ -12,6 +12,8 @@ const MAX_BODY_BYTES = 1_000_000;
 export interface HttpOptions {
   /** Headers GraphiQL starts with (sandbox mode: the demo key). */
   graphiqlHeaders?: Record<string, string>;
+  /** False while start-up is still under way (sandbox mode connecting its demo tenant): /readyz answers 503. */
+  ready?: () => boolean;
   /** Extra routes (OAuth callbacks, webhooks) tried before the 404. Return true when handled. */
   routes?: Array<(req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>>;
 }
@@ -65,7 +67,7 @@ function wantsGraphiQL(req: IncomingMessage, url: URL): boolean {
 /**
  * The gateway's HTTP surface: `/graphql` (GraphQL over HTTP, POST and GET, behind the API key),
  * GraphiQL at `GET /graphql` for browsers with its assets under `/graphiql/`, `/healthz` (process up)
- * and `/readyz` (store reachable). Errors are JSON, never HTML, never a stack trace.
+ * and `/readyz` (start-up finished and store reachable), `GET /` redirecting to `/graphql`. Errors are JSON, never HTML, never a stack trace.
  *
  * Only requests whose `Host` is allowed are answered (`allowed-hosts.ts`: loopback names, PUBLIC_URL's
  * host, ALLOWED_HOSTS), others get 421 — except `/healthz`, `/readyz` and `/webhooks/…`. Wrong API keys
@@ -165,6 +167,10 @@ export async function startHttp(services: Services, port: number, host: string, 
         return;
       }
       if (url.pathname === '/readyz') {
+        if (options.ready && !options.ready()) {
+          sendJson(res, 503, { status: 'starting' });
+          return;
+        }
         const ok = await services.store.ping();
         sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'store unreachable' });
         return;
@@ -172,6 +178,12 @@ export async function startHttp(services: Services, port: number, host: string, 
       if (!isHostExempt(url.pathname) && !isAllowedHost(hosts, req.headers.host)) {
         req.resume();
         sendJson(res, 421, { error: 'misdirected request', message: 'This gateway does not answer for this Host; see ALLOWED_HOSTS.' });
+        return;
+      }
+      if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+        // The front door leads to GraphiQL (which /graphql serves to browsers).
+        res.writeHead(302, { location: '/graphql', 'content-length': '0' });
+        res.end();
         return;
       }
       if (url.pathname === '/graphql') {

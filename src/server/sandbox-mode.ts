@@ -14,7 +14,13 @@ import type { Services } from './app.js';
 export async function startSandbox(
   services: Services,
   env: NodeJS.ProcessEnv,
-): Promise<{ emulators: Partial<Record<PlatformSlug, string>>; demoApiKey: string; close(): Promise<void> }> {
+): Promise<{
+  emulators: Partial<Record<PlatformSlug, string>>;
+  demoApiKey: string;
+  /** The demo tenant's connections once set-up has finished (every emulated platform attempted). */
+  demoConnections: Array<{ provider: Provider; status: ConnectionStatus }>;
+  close(): Promise<void>;
+}> {
   const { config } = services;
   const started =
     config.sandboxEmulators === 'external'
@@ -34,7 +40,9 @@ export async function startSandbox(
       pointAt(config, key, origin, await dashboard(origin));
     }
     const demoApiKey = await setUpDemoTenant(services, emulators, config.demoApiKey);
-    return { emulators, demoApiKey, close: started.close };
+    const demo = await services.tenants.authenticate(demoApiKey);
+    const demoConnections = demo ? (await services.connections.listForTenant(demo.id)).map((c) => ({ provider: c.provider, status: c.status })) : [];
+    return { emulators, demoApiKey, demoConnections, close: started.close };
   } catch (err) {
     await started.close();
     throw err;
