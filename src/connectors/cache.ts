@@ -59,9 +59,15 @@ export class ConnectorCacheStore {
   /** Bumped by every invalidation: a load that started before one does not store its (stale) result. */
   private epoch = 0;
 
+  /**
+   * @param onLookup told whether each read (`getOrLoad`, `peek`) of a namespace was answered from the
+   *   first level (`hit`; joining a load under way counts as one) or not; `cache` is the namespace's
+   *   first segment (`response`, `connector`). Must not throw.
+   */
   constructor(
     maxBytes: number = 32 * 1024 * 1024,
     private readonly shared?: SharedCache,
+    private readonly onLookup?: (cache: string, hit: boolean) => void,
   ) {
     this.lru = new LRUCache<string, { v: unknown }>({
       maxSize: maxBytes,
@@ -76,10 +82,19 @@ export class ConnectorCacheStore {
    */
   namespace(prefix: string, opts: { shared?: boolean } = {}): ConnectorCache {
     const shared = opts.shared ? this.shared : undefined;
+    const kind = prefix.split(':')[0];
+    const onLookup = this.onLookup;
     return {
-      getOrLoad: (key, ttlMs, load) =>
-        this.getOrLoad(`${prefix}:${key}`, ttlMs, shared && ttlMs > 0 ? () => this.throughShared(shared, prefix, key, ttlMs, load) : load),
-      peek: (key) => this.get(`${prefix}:${key}`),
+      getOrLoad: (key, ttlMs, load) => {
+        const full = `${prefix}:${key}`;
+        onLookup?.(kind, this.lru.has(full) || this.inflight.has(full));
+        return this.getOrLoad(full, ttlMs, shared && ttlMs > 0 ? () => this.throughShared(shared, prefix, key, ttlMs, load) : load);
+      },
+      peek: <T>(key: string) => {
+        const hit = this.get<T>(`${prefix}:${key}`);
+        onLookup?.(kind, hit !== undefined);
+        return hit;
+      },
       set: (key, value, ttlMs) => this.set(`${prefix}:${key}`, value, ttlMs),
       invalidate: async (key) => {
         this.epoch++;

@@ -58,6 +58,26 @@ export interface HttpClientOptions {
   queueTimeoutMs?: number;
   /** The connection's circuit breaker: API calls (not token requests) ask it first and report to it. */
   breaker?: CircuitBreaker;
+  /** Told about every call that goes out (metrics, traces): see `HttpObserver`. */
+  observer?: HttpObserver;
+}
+
+/** One HTTP call as an `HttpObserver` sees it: names only, never the URL, headers or body. */
+export interface ObservedCall {
+  provider: string;
+  operation: string;
+  method: string;
+  /** The unit of work (a GraphQL request's `CallDeadlines`) the call is made for, when there is one. */
+  unit: CallDeadlines | undefined;
+}
+
+/**
+ * Watches the calls an `HttpClient` sends: `callStarted` as each attempt goes out (a retry is a
+ * call of its own), and the function it returns once that attempt ends, with the HTTP status or
+ * null when no answer came (timeout, reset, refused, a body broken off). Must not throw.
+ */
+export interface HttpObserver {
+  callStarted(call: ObservedCall): (status: number | null) => void;
 }
 
 /**
@@ -184,6 +204,7 @@ export class HttpClient {
   private readonly slots: Slots;
   private readonly queueTimeoutMs: number;
   private readonly breaker?: CircuitBreaker;
+  private readonly observer?: HttpObserver;
   private readonly inflight = new Map<string, Promise<HttpResponse>>();
 
   constructor(opts: HttpClientOptions) {
@@ -196,6 +217,7 @@ export class HttpClient {
     this.maxRetryAfterSeconds = opts.maxRetryAfterSeconds ?? 2;
     this.userAgent = opts.userAgent ?? 'Bookgraph/0.1 (+https://github.com/bookgraph)';
     this.breaker = opts.breaker;
+    this.observer = opts.observer;
   }
 
   /**
@@ -304,10 +326,12 @@ export class HttpClient {
       }
       // One signal for the answer and its body: a platform that stalls mid-body is cut off too.
       const signal = AbortSignal.timeout(left);
+      const ended = this.observer?.callStarted({ provider: this.provider, operation: req.operation, method, unit: activeDeadlines.getStore() });
       let res: Response;
       try {
         res = await fetch(req.url, { method, headers, body, redirect: 'manual', signal });
       } catch (err) {
+        ended?.(null);
         if (signal.aborted) throw deadlineError(this.provider, req.operation, this.timeoutMs, err);
         const wait = backoffMs(attempt);
         if (idempotent && this.mayRetry(attempt, deadline, wait)) {
@@ -322,6 +346,7 @@ export class HttpClient {
       try {
         text = await res.text();
       } catch (err) {
+        ended?.(null);
         if (signal.aborted) throw deadlineError(this.provider, req.operation, this.timeoutMs, err);
         const wait = backoffMs(attempt);
         if (idempotent && this.mayRetry(attempt, deadline, wait)) {
@@ -332,6 +357,7 @@ export class HttpClient {
           cause: err,
         });
       }
+      ended?.(res.status);
       if (res.status === 429) {
         const wait = retryAfterSeconds(res.headers);
         if (wait !== null && wait <= this.maxRetryAfterSeconds && this.mayRetry(attempt, deadline, wait * 1000)) {

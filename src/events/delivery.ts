@@ -289,6 +289,8 @@ export class DeliveryQueue {
       /** The subscription's target and signing secrets, or null when it is gone (its queue is dropped). */
       target(subscriptionId: string): Promise<DeliveryTarget | null>;
       now?: () => number;
+      /** Told how each attempt ended (metrics): DELIVERED, PENDING (will retry) or FAILED for good. Must not throw. */
+      onAttempt?: (status: DeliveryStatus) => void;
     },
   ) {
     this.options = { ...defaultDeliveryOptions, ...deps.options };
@@ -527,6 +529,7 @@ export class DeliveryQueue {
       return true;
     });
     const fields = { subscriptionId, deliveryId: record.id, eventId: record.event.id, attempts: next.attempts, statusCode: next.lastStatusCode };
+    if (kept) this.deps.onAttempt?.(next.status);
     if (!kept) this.deps.log.info(fields, 'webhook delivery: queue removed during the attempt');
     else if (next.status === 'DELIVERED') this.deps.log.info(fields, 'webhook delivered');
     else if (next.status === 'FAILED') this.deps.log.warn({ ...fields, lastError: next.lastError }, 'webhook delivery failed for good (replayable)');

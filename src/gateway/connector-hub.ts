@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import { CircuitBreaker, type CircuitSnapshot, CircuitState } from '../connectors/breaker.js';
 import type { ConnectionRecord, ConnectionRepository } from '../connections/connections.js';
 import { ConnectorCacheStore, type SharedCache } from '../connectors/cache.js';
-import { HttpClient } from '../connectors/http.js';
+import { HttpClient, type HttpObserver } from '../connectors/http.js';
 import { platformOf, type Provider } from '../connectors/platforms.js';
 import { DEFAULT_RESPONSE_TTLS, withResponseCache } from '../connectors/response-cache.js';
 import type { AppIdentity, Connector, ConnectorContext, ConnectorModule, Endpoints } from '../connectors/types.js';
@@ -32,8 +32,10 @@ export class ConnectorHub {
     private readonly tokens: TokenManager,
     /** The second level shared by every instance (see `storeSharedCache`), when there is one. */
     shared?: SharedCache,
+    /** Metrics and traces: every HTTP client's calls, and the caches' hits and misses. */
+    private readonly observers: { http?: HttpObserver; cacheLookup?: (cache: string, hit: boolean) => void } = {},
   ) {
-    this.cacheStore = new ConnectorCacheStore(config.cacheMaxBytes, shared);
+    this.cacheStore = new ConnectorCacheStore(config.cacheMaxBytes, shared, observers.cacheLookup);
   }
 
   module(provider: Provider): ConnectorModule<any, any> {
@@ -68,6 +70,7 @@ export class ConnectorHub {
         timeoutMs: this.config.providerTimeoutMs,
         maxConcurrent: this.config.providerConcurrency,
         queueTimeoutMs: this.config.providerQueueTimeoutMs,
+        observer: this.observers.http,
       }),
       tokens: this.tokens.forConnection(input.id, input.provider),
       cache: this.cacheStore.namespace(`connector:${input.id}`),

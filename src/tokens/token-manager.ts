@@ -122,7 +122,14 @@ export interface TokenManagerOptions {
   /** How long a renewal may hold the token's lock (extended while it runs), and how long a waiter waits. */
   lockTtlMs?: number;
   lockWaitMs?: number;
+  /**
+   * Told about every renewal the platform was asked for (metrics): `renewed`, `failed` (5xx, timeout,
+   * a malformed answer) or `revoked` (the platform refused the grant). Must not throw.
+   */
+  onRenewal?: (provider: string, outcome: RenewalOutcome) => void;
 }
+
+export type RenewalOutcome = 'renewed' | 'failed' | 'revoked';
 
 /** Why a renewal was not tried: one failed moments ago (`TokenManagerOptions.cooldownMs`). Shared by every instance. */
 interface Cooldown {
@@ -159,6 +166,7 @@ export class TokenManager {
   private readonly cooldownMs: number;
   private readonly lockTtlMs: number;
   private readonly lockWaitMs: number;
+  private readonly onRenewal?: TokenManagerOptions['onRenewal'];
 
   constructor(
     private readonly store: Store,
@@ -170,6 +178,7 @@ export class TokenManager {
     this.cooldownMs = options.cooldownMs ?? 30_000;
     this.lockTtlMs = options.lockTtlMs ?? 30_000;
     this.lockWaitMs = options.lockWaitMs ?? 20_000;
+    this.onRenewal = options.onRenewal;
   }
 
   /** `provider` (the platform's key) names the platform in errors the manager makes itself. */
@@ -312,7 +321,7 @@ export class TokenManager {
     let next: TokenSet;
     let base = stored;
     try {
-      next = await strategy.obtain(stored?.set ?? null, this.now);
+      next = await this.obtain(strategy, stored?.set ?? null, provider);
     } catch (err) {
       if (!(err instanceof GrantRevokedError)) {
         await this.startCooldown(key, provider, err);
@@ -330,7 +339,7 @@ export class TokenManager {
         }
         base = reread;
         try {
-          next = await strategy.obtain(reread.set, this.now);
+          next = await this.obtain(strategy, reread.set, provider);
         } catch (again) {
           if (again instanceof GrantRevokedError) return this.refuse(connectionId, name, reread, again, leftover);
           throw again;
@@ -350,6 +359,18 @@ export class TokenManager {
     }
     await this.store.delete(intentKey);
     return stamped;
+  }
+
+  /** `strategy.obtain`, its outcome told to `onRenewal`. */
+  private async obtain(strategy: TokenStrategy, current: TokenSet | null, provider: string): Promise<TokenSet> {
+    try {
+      const next = await strategy.obtain(current, this.now);
+      this.onRenewal?.(provider, 'renewed');
+      return next;
+    } catch (err) {
+      this.onRenewal?.(provider, err instanceof GrantRevokedError ? 'revoked' : 'failed');
+      throw err;
+    }
   }
 
   /**
