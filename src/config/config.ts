@@ -92,6 +92,20 @@ const EnvSchema = z.object({
   INTROSPECTION: bool.optional(),
   /** The least severe log level written. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto` (default): pretty, colored lines when stdout is a terminal outside production, JSON otherwise; `pretty`, `json` force one. */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
+  /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>` (at least 16 characters). */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * OpenTelemetry traces (the standard variable): `otlp` (to OTEL_EXPORTER_OTLP_ENDPOINT or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, over HTTP/protobuf-JSON), `console`, `none`. Unset: `otlp` when an
+   * OTLP endpoint is set, else no tracing.
+   */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  /** The `service.name` of the spans (default `bookgraph`). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   /** Largest `first` a connection argument accepts. */
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
   /** The deadline of all the platform calls one GraphQL request makes on one connection (retries included), in ms. */
@@ -180,6 +194,11 @@ export interface Config {
   apiKeyFailures: { maxFailures: number; windowMs: number; blockMs: number };
   introspection: boolean;
   logLevel: Env['LOG_LEVEL'];
+  logFormat: Env['LOG_FORMAT'];
+  /** METRICS_TOKEN: the bearer token `/metrics` needs, or null (open). */
+  metricsToken: string | null;
+  /** Where spans go (`src/observability/tracing.ts`); null: no tracing (a no-op tracer). */
+  tracing: { exporter: 'otlp' | 'console'; otlpTracesUrl: string | null; serviceName: string } | null;
   maxPageSize: number;
   providerTimeoutMs: number;
   responseCache: boolean;
@@ -246,6 +265,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKeyFailures: { maxFailures: e.API_KEY_MAX_FAILURES, windowMs: e.API_KEY_FAILURE_WINDOW_SECONDS * 1_000, blockMs: e.API_KEY_BLOCK_SECONDS * 1_000 },
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    tracing: tracingOf(e),
     maxPageSize: e.MAX_PAGE_SIZE,
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
     responseCache: e.RESPONSE_CACHE === 'on',
@@ -274,6 +296,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     grantRenewAheadMs: e.GRANT_RENEW_AHEAD_HOURS * 3_600_000,
     platforms,
   };
+}
+
+/** The tracing set-up the standard OTEL_* variables ask for, or null (spec: `OTEL_TRACES_EXPORTER`, `OTEL_EXPORTER_OTLP_*`). */
+function tracingOf(e: Env): Config['tracing'] {
+  const otlpTracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${trimSlash(e.OTEL_EXPORTER_OTLP_ENDPOINT)}/v1/traces` : null);
+  const exporter = e.OTEL_TRACES_EXPORTER ?? (otlpTracesUrl ? 'otlp' : 'none');
+  if (exporter === 'none') return null;
+  return { exporter, otlpTracesUrl, serviceName: e.OTEL_SERVICE_NAME ?? 'bookgraph' };
 }
 
 /** True when any platform has client credentials or an explicit API URL configured. */

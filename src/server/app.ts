@@ -3,6 +3,7 @@ import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLResolveInfo } from 'graphql';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GraphQLContext } from '../../resolvers/context.js';
@@ -29,6 +30,9 @@ import { Writes } from '../gateway/writes.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { Store } from '../store/store.js';
 import { TokenManager } from '../tokens/token-manager.js';
+import { createObservability, type Observability } from '../observability/observability.js';
+import { bindUnit, requestTelemetry, type RequestTelemetry } from '../observability/request-telemetry.js';
+import { configureTracing } from '../observability/tracing.js';
 import { formatError } from './errors.js';
 import { limitsParseOptions, operationLimitsPlugin } from './limits.js';
 import { buildGatewaySchema } from './schema.js';
@@ -55,6 +59,8 @@ export interface Services {
   poller: Poller;
   deliveries: DeliveryQueue;
   keepAlive: GrantKeepAlive;
+  /** Metrics (`/metrics`), traces and the request log. */
+  observability: Observability;
   log: Logger;
 }
 
@@ -64,9 +70,24 @@ export function createServices(
   box: SecretBox,
   log: Logger,
   events: EventBus = new MemoryEventBus(),
-  opts: { sandbox?: boolean; clock?: () => number } = {},
+  opts: { sandbox?: boolean; clock?: () => number; tracerProvider?: TracerProvider } = {},
 ): Services {
   const tenants = new TenantService(store);
+  const observability = createObservability({
+    log,
+    tracerProvider: opts.tracerProvider,
+    sources: {
+      async connections() {
+        const all = await Promise.all((await tenants.list()).map((t) => connections.listForTenant(t.id)));
+        return all.flat();
+      },
+      circuit: (id) => hub.circuit(id),
+      events: () => intake.stats,
+    },
+  });
+  // Registers the OTEL_* exporter as the global tracer provider (once per process); spans started
+  // before it is ready are no-ops.
+  configureTracing(config, log).catch((err: unknown) => log.warn({ err }, 'tracing could not be set up'));
   const connections = new ConnectionRepository(store, box, events);
   const publishStatus = (c: ConnectionRecord) => events.publish(topics.connectionStatus(c.tenantId), c);
   const tokens = new TokenManager(
@@ -90,9 +111,12 @@ export function createServices(
       },
     },
     opts.clock,
-    { cooldownMs: config.tokenRenewCooldownMs },
+    { cooldownMs: config.tokenRenewCooldownMs, onRenewal: observability.tokenRenewal },
   );
-  const hub = new ConnectorHub(config, connections, tokens, store.backend === 'redis' ? storeSharedCache(store) : undefined);
+  const hub = new ConnectorHub(config, connections, tokens, store.backend === 'redis' ? storeSharedCache(store) : undefined, {
+    http: observability.http,
+    cacheLookup: observability.cacheLookup,
+  });
   const scopes = new TenantConnections({ connections, hub });
   const reads = new Reads({ scopes, maxPageSize: config.maxPageSize, cursors: CursorCodec.fromSecretBox(box) });
   const writes = new Writes({ store, scopes });
@@ -125,6 +149,7 @@ export function createServices(
       allowPrivateTargets: opts.sandbox ?? false,
       tickMs: Math.min(1_000, config.webhookRetryBaseMs),
     },
+    onAttempt: observability.deliveryAttempt,
     async target(subscriptionId) {
       const sub = await subscriptions.get(subscriptionId);
       return sub?.targetUrl ? { url: sub.targetUrl, secrets: subscriptions.signingSecrets(sub) } : null;
@@ -173,6 +198,7 @@ export function createServices(
     poller,
     deliveries,
     keepAlive,
+    observability,
     log,
   };
 }
@@ -182,10 +208,15 @@ interface RecordedFailure {
   path: ReadonlyArray<string | number>;
 }
 
-/** Per-request context: the tenant, and failures collected for `errors`. */
-export function createContext(services: Services, tenant: Tenant): GraphQLContext & { failures: RecordedFailure[] } {
+/** What Apollo's plugins see of a request: the resolvers' context, its failures and its telemetry. */
+export type GatewayContext = GraphQLContext & { failures: RecordedFailure[]; telemetry: RequestTelemetry };
+
+/** Per-request context: the tenant, failures collected for `errors`, and what observability learns. */
+export function createContext(services: Services, tenant: Tenant): GatewayContext {
   const failures: RecordedFailure[] = [];
+  const telemetry = requestTelemetry(tenant.id);
   let { loaders, memo } = services.scopes.newScope(tenant, () => undefined);
+  bindUnit(memo.deadlines, telemetry);
   return {
     tenant,
     reads: services.reads,
@@ -195,8 +226,10 @@ export function createContext(services: Services, tenant: Tenant): GraphQLContex
     events: services.events,
     webhooks: services.webhooks,
     failures,
+    telemetry,
     renew() {
       ({ loaders, memo } = services.scopes.newScope(tenant, () => undefined));
+      bindUnit(memo.deadlines, telemetry);
       failures.length = 0;
     },
     // Called per field: it only captures `info.path`; the path array is built when a failure is reported.
@@ -209,6 +242,7 @@ export function createContext(services: Services, tenant: Tenant): GraphQLContex
           const path: Array<string | number> = [];
           for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);
           failures.push({ failure, path });
+          telemetry.platforms.add(failure.connection.provider);
           const { error, connection } = failure;
           services.log.warn(
             { tenantId: tenant.id, connectionId: connection.id, provider: error.provider, operation: error.operation, code: error.code, status: error.status },
@@ -242,8 +276,8 @@ export function failuresToErrors(failures: RecordedFailure[]): GraphQLFormattedE
   return out;
 }
 
-export function createApollo(services: Services, httpServer: Server): ApolloServer<GraphQLContext & { failures: RecordedFailure[] }> {
-  return new ApolloServer<GraphQLContext & { failures: RecordedFailure[] }>({
+export function createApollo(services: Services, httpServer: Server): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
     schema: buildGatewaySchema(),
     introspection: services.config.introspection,
     csrfPrevention: true,
@@ -270,6 +304,8 @@ export function createApollo(services: Services, httpServer: Server): ApolloServ
           };
         },
       },
+      // After the plugin above: they see the platform failures among the errors.
+      ...services.observability.plugins<GatewayContext>(),
     ],
   });
 }
@@ -278,7 +314,7 @@ export function createApollo(services: Services, httpServer: Server): ApolloServ
  * A subscription sent as an HTTP request gets a clear 400 naming where subscriptions are served,
  * instead of being executed as a query (which cannot work: its root value comes from the event stream).
  */
-export function subscriptionsOverWebSocketPlugin(): ApolloServerPlugin<GraphQLContext & { failures: RecordedFailure[] }> {
+export function subscriptionsOverWebSocketPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {

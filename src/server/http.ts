@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KeyFailureLimiter } from '../auth/key-failures.js';
@@ -57,6 +58,27 @@ function bearerOf(req: IncomingMessage): string | null {
   const h = req.headers.authorization;
   const m = h ? /^bearer\s+(\S+)\s*$/i.exec(h) : null;
   return m ? m[1] : null;
+}
+
+/**
+ * `GET /metrics`: Prometheus text (`src/observability/metrics.ts`), any Host (scrapers use addresses);
+ * with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>` (else 401).
+ */
+async function serveMetrics(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
+  const token = services.config.metricsToken;
+  if (token !== null && !sameSecret(bearerOf(req) ?? '', token)) {
+    sendJson(res, 401, { error: 'unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>' }, { 'www-authenticate': 'Bearer realm="metrics"' });
+    return;
+  }
+  const { contentType, body } = await services.observability.metrics.scrape();
+  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/** Compares secrets in constant time (digests first: equal lengths). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** A browser navigating to /graphql (not a GraphQL client): it wants the GraphiQL page. */
@@ -173,6 +195,10 @@ export async function startHttp(services: Services, port: number, host: string, 
         }
         const ok = await services.store.ping();
         sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'store unreachable' });
+        return;
+      }
+      if (url.pathname === '/metrics') {
+        await serveMetrics(req, res, services);
         return;
       }
       if (!isHostExempt(url.pathname) && !isAllowedHost(hosts, req.headers.host)) {
