@@ -10,6 +10,7 @@ import { createServices, type Services } from './app.js';
 import { startHttp } from './http.js';
 import { oauthCallbackRoute } from './oauth-routes.js';
 import { webhookReceiverRoute } from './webhook-routes.js';
+import { flushTracing } from '../observability/tracing.js';
 import { createLogger } from './logger.js';
 import { startSandbox } from './sandbox-mode.js';
 
@@ -45,7 +46,8 @@ export async function startGateway(
   const sandbox = isSandbox(config, opts.env);
   const { box } = loadSecretBox({ envKey: config.encryptionKey, sandbox, dataDir: dataDirOf(config.storeUrl) });
   const store: Store = await openStore(config.storeUrl);
-  const cleanups: Array<() => Promise<void>> = [() => store.close()];
+  // Near the end: buffered spans are exported (a no-op when tracing is off), then the store closes.
+  const cleanups: Array<() => Promise<void>> = [() => flushTracing(), () => store.close()];
   try {
     // Events cross instances through the shared store when it is Redis or PostgreSQL.
     const onBusError = (err: unknown) => log.warn({ err }, 'event bus');

@@ -15,6 +15,7 @@ import {
   isNonNullType,
   validate,
   type ValidationRule,
+  parse,
 } from 'graphql';
 import { type ComplexityEstimatorArgs, getComplexity } from 'graphql-query-complexity';
 
@@ -226,6 +227,43 @@ export function operationCost(
       );
     }
     throw new GraphQLError(err instanceof Error ? err.message : String(err), { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
+}
+
+/**
+ * The first limit a whole request breaks (tokens while parsing, then shape, fields and cost), or
+ * null: for transports that do not go through Apollo's plugins (subscriptions over graphql-ws).
+ * A document that does not parse for another reason is left to the transport's own validation.
+ */
+export function requestRefusal(
+  schema: GraphQLSchema,
+  request: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+  limits: OperationLimits,
+): LimitExceededError | null {
+  let document: DocumentNode;
+  try {
+    document = parse(request.query, limitsParseOptions(limits));
+  } catch (err) {
+    if (err instanceof Error && TOO_MANY_TOKENS.test(err.message)) {
+      return new LimitExceededError(`The operation has more than ${limits.maxTokens} tokens; the limit is ${limits.maxTokens} (tokens)`, {
+        name: 'tokens',
+        max: limits.maxTokens,
+      });
+    }
+    return null;
+  }
+  const shape = checkShape(schema, document, limits);
+  if (shape) return shape;
+  try {
+    const cost = operationCost(schema, document, request.variables ?? undefined, request.operationName ?? undefined, limits);
+    if (cost <= limits.maxCost) return null;
+    return new LimitExceededError(
+      `The operation may cost ${cost} (platform calls plus objects, \`first\` multiplying its selection); the limit is ${limits.maxCost} (cost)`,
+      { name: 'cost', max: limits.maxCost, actual: cost },
+    );
+  } catch (err) {
+    if (err instanceof LimitExceededError) return err;
+    return null;
   }
 }
 

@@ -6,6 +6,7 @@ import type { KeyFailureLimiter } from '../auth/key-failures.js';
 import { type HostPolicy, isAllowedHost } from './allowed-hosts.js';
 import { createContext, type Services } from './app.js';
 import { formatError } from './errors.js';
+import { DEFAULT_LIMITS, requestRefusal } from './limits.js';
 import { buildGatewaySchema } from './schema.js';
 
 /**
@@ -31,9 +32,16 @@ export function attachSubscriptions(
     const m = typeof raw === 'string' ? /^bearer\s+(\S+)\s*$/i.exec(raw) : null;
     return m ? m[1] : null;
   };
+  const schema = buildGatewaySchema();
+  const limits = { ...DEFAULT_LIMITS, ...services.config.limits, maxPageSize: services.config.maxPageSize };
   const cleanup = useServer(
     {
-      schema: buildGatewaySchema(),
+      schema,
+      // The operation limits of HTTP requests (src/server/limits.ts) hold for subscriptions too.
+      onSubscribe: (_ctx, _id, payload) => {
+        const refusal = requestRefusal(schema, payload, limits);
+        return refusal ? [new GraphQLError(refusal.message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit: refusal.report } })] : undefined;
+      },
       onConnect: async (ctx) => {
         const apiKey = keyOf(ctx.connectionParams);
         const tenant = apiKey === null ? null : await services.tenants.authenticate(apiKey);

@@ -73,6 +73,27 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     }
   });
 
+  it('holds subscriptions to the operation limits of HTTP requests (QUERY_TOO_COMPLEX), and still runs one within them', async () => {
+    const client = createClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${gw.demoKey}` }, retryAttempts: 0 });
+    const aliases = Array.from({ length: 150 }, (_, i) => `a${i}: id`).join(' ');
+    const refused = await new Promise<unknown>((resolve) =>
+      client.subscribe({ query: `subscription { bookingEvents { ${aliases} } }` }, { next: () => undefined, error: resolve, complete: () => resolve(null) }),
+    );
+    expect(refused).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/aliases/), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) }),
+    ]);
+    // An ordinary subscription on the same socket is accepted (completes when disposed, no error).
+    let failed: unknown = null;
+    const stop = client.subscribe(
+      { query: 'subscription { bookingEvents { id type } }' },
+      { next: () => undefined, error: (e) => (failed = e), complete: () => undefined },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    stop();
+    expect(failed).toBeNull();
+    await client.dispose();
+  });
+
   it('closes an unauthenticated socket with 4403 before any operation runs', async () => {
     const closed = await new Promise<number>((resolve) => {
       const client = createClient({
