@@ -365,7 +365,9 @@ async function main(): Promise<void> {
   const tokenKeys = await redisKeys.keys('bookgraph::token:*');
   await redisKeys.quit();
   for (const r of rows) {
-    const sets = tokenKeys.filter((k) => k.startsWith(`bookgraph::token:${r.id}:`)).length;
+    // `r.id` is the connection's global ID: base64url of ["bg1", type, provider, connection id, ref].
+    const connectionId = (JSON.parse(Buffer.from(r.id, 'base64url').toString('utf8')) as string[])[3];
+    const sets = tokenKeys.filter((k) => k.startsWith(`bookgraph::token:${connectionId}:`)).length;
     tokensPerPlatform[slugOf(r.provider)] = (tokensPerPlatform[slugOf(r.provider)] ?? 0) + sets;
   }
   console.log(
