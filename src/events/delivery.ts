@@ -28,9 +28,9 @@ import { checkTargetUrl, hostOf, lookup, nonPublicKind, RefusedAddressError, unw
  *
  * Leases (`Store.lease`, Redis keys `bookgraph:lease:<name>` when the store is Redis):
  * - `whq:<subscriptionId>`: held by the one instance working that queue, renewed before each step.
- * - `whq-lock:<subscriptionId>`, `whdue-lock`: short locks around changes to a queue and to `whdue`
- *   (taken inside `Store.withLock`, which serializes within the process), so instances on one Redis
- *   never lose each other's changes.
+ *
+ * Locks (`Store.withLock`, across processes on Redis and PostgreSQL): `whq-lock:<subscriptionId>` and
+ * `whdue-lock` around changes to a queue and to `whdue`, so instances never lose each other's changes.
  *
  * Signatures follow Standard Webhooks (https://www.standardwebhooks.com): `webhook-id` (the
  * delivery id, the same on every attempt and replay), `webhook-timestamp` (seconds, of this
@@ -584,23 +584,8 @@ export class DeliveryQueue {
     });
   }
 
-  /**
-   * Runs `fn` under the named lock in this process (`Store.withLock`) and across processes (a short
-   * `Store.lease` with a value of its own, waited for with a small jittered sleep).
-   */
+  /** Runs `fn` under the named lock: in this process and, on Redis or PostgreSQL, across processes (`Store.withLock`). */
   private locked<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return this.deps.store.withLock(name, async () => {
-      const token = randomBytes(9).toString('base64url');
-      const giveUpAt = Date.now() + LOCK_WAIT_MS;
-      while (!(await this.deps.store.lease(name, token, LOCK_TTL_MS))) {
-        if (Date.now() > giveUpAt) throw new Error(`webhook delivery: lock ${name} still busy after ${LOCK_WAIT_MS} ms`);
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
-      }
-      try {
-        return await fn();
-      } finally {
-        await this.deps.store.releaseLease(name, token).catch(() => false);
-      }
-    });
+    return this.deps.store.withLock(name, fn, { ttlMs: LOCK_TTL_MS, waitMs: LOCK_WAIT_MS });
   }
 }
