@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createClient as createWsClient } from 'graphql-ws';
 import { createClient } from 'redis';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionOf, listen, sleep, subscribe, waitFor } from '../events/event-helpers.js';
-import { connect, gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gql, sandbox, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { expectStatusChangeAcross } from '../helpers/instances.js';
 import { startRecorder } from '../helpers/recorder.js';
 
 /**
@@ -59,36 +58,9 @@ describe.runIf(run)('two instances on one Redis', () => {
   });
 
   it('a subscriber on one instance hears connectionStatusChanged for a change made through the other, whose cached list follows', async () => {
-    const tenant = await a.tenant('two-instances');
-    const creds = await sandbox(a.emulators.appointedd as string, 'credentials');
-    const made = await connect(a.url, tenant.apiKey, 'APPOINTEDD', { clientId: creds.client_id, clientSecret: creds.client_secret });
-    const connectionId = made.body.data.connectProvider.id;
-
-    const client = createWsClient({
-      url: `${b.url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${tenant.apiKey}` },
-      retryAttempts: 0,
-    });
-    const seen: any[] = [];
-    const subscribed = new Promise<void>((resolve) => client.on('connected', () => resolve()));
-    client.subscribe(
-      { query: 'subscription { connectionStatusChanged { id status } }' },
-      { next: (v) => seen.push(v), error: () => undefined, complete: () => undefined },
-    );
-    await subscribed;
-    // B lists (and caches) the tenant's connections before the change.
-    const listedByB = await gql(b.url, tenant.apiKey, '{ connections { id status } }');
-    expect(listedByB.body.data.connections).toEqual([{ id: connectionId, status: 'ACTIVE' }]);
-    await new Promise((r) => setTimeout(r, 200));
-    const d = await gql(a.url, tenant.apiKey, 'mutation($id: ID!) { disconnectProvider(connectionId: $id) { status } }', { id: connectionId });
-    expect(d.body.data.disconnectProvider.status).toBe('DISCONNECTED');
-    for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(seen).toEqual([{ data: { connectionStatusChanged: { id: connectionId, status: 'DISCONNECTED' } } }]);
-    // B's cached list was dropped by the same bus: it shows the change at once, not after its TTL.
-    expect((await gql(b.url, tenant.apiKey, '{ connections { id status } }')).body.data.connections).toEqual([{ id: connectionId, status: 'DISCONNECTED' }]);
-    await client.dispose();
+    await expectStatusChangeAcross(a, b, 'two-instances');
   });
+
   it('a booking event received by one instance reaches a subscriber of the other, once, and is delivered once', async () => {
     const target = await startRecorder();
     const listener = await listen(b.url, b.demoKey);
