@@ -230,6 +230,25 @@ async function main(): Promise<void> {
   // --- Rows 2 and 3: merged first: 20 at 50 ms per platform call -------------------------------
   await controlAll('latency', { ms: 50 });
   progress('row 2/3: merged bookings(first: 20), every emulator at 50 ms');
+  /** A closed-loop row against the gateway (4 connections, DURATION + 1 s), with its upstream calls and grants. */
+  const closedLoopRow = async (row: string, scenario: string, query: string, note: (d: Awaited<ReturnType<typeof since>>, f: LoadFigures) => string) => {
+    const before = await snapshot();
+    const rss = sampleRss(gatewayPid);
+    const f = await closedLoop(onGateway(query), 4, DURATION + 1);
+    const d = await since(before);
+    rows.push({
+      row,
+      scenario,
+      server: 'gateway',
+      ...figures(f),
+      api: d.api,
+      requests: f.sent,
+      grants: d.grants,
+      rssMb: rss.stop(),
+      load1: os.loadavg()[0],
+      note: `${note(d, f)}${f.errors ? `; ${kindsNote(f.kinds)}` : ''}`,
+    });
+  };
   const single = async (label: string, scenario: string) => {
     const before = await snapshot();
     const res = await postOnce(onGateway(MERGED_20));
@@ -253,24 +272,7 @@ async function main(): Promise<void> {
   };
   await single('2/3', 'merged first:20 @50ms: first query after start (cold)');
   await single('2/3', 'merged first:20 @50ms: next single query (warm)');
-  {
-    const before = await snapshot();
-    const rss = sampleRss(gatewayPid);
-    const f = await closedLoop(onGateway(MERGED_20), 4, DURATION + 1);
-    const d = await since(before);
-    rows.push({
-      row: '2',
-      scenario: `merged first:20 @50ms: warm, 4 connections, ${DURATION + 1} s`,
-      server: 'gateway',
-      ...figures(f),
-      api: d.api,
-      requests: f.sent,
-      grants: d.grants,
-      rssMb: rss.stop(),
-      load1: os.loadavg()[0],
-      note: `${sum(d.api)} api calls in all${f.errors ? `; ${kindsNote(f.kinds)}` : ''}`,
-    });
-  }
+  await closedLoopRow('2', `merged first:20 @50ms: warm, 4 connections, ${DURATION + 1} s`, MERGED_20, (d) => `${sum(d.api)} api calls in all`);
   await controlAll('latency', { ms: 0 });
 
   // --- Row 1: cached read, baseline and gateway interleaved ----------------------------------
@@ -345,22 +347,7 @@ async function main(): Promise<void> {
     progress(`row 6: ${scenario}`);
     const probe = await postOnce(onGateway(query));
     const edges = (JSON.parse(probe.body) as { data?: { bookings?: { edges: unknown[] } } }).data?.bookings?.edges.length ?? 0;
-    const before = await snapshot();
-    const rss = sampleRss(gatewayPid);
-    const f = await closedLoop(onGateway(query), 4, DURATION + 1);
-    const d = await since(before);
-    rows.push({
-      row: '6',
-      scenario: `${scenario}, ${DURATION + 1} s`,
-      server: 'gateway',
-      ...figures(f),
-      api: d.api,
-      requests: f.sent,
-      grants: d.grants,
-      rssMb: rss.stop(),
-      load1: os.loadavg()[0],
-      note: `${edges} edges; ${perRequest(d.api, f)} api calls/req in all${f.errors ? `; ${kindsNote(f.kinds)}` : ''}`,
-    });
+    await closedLoopRow('6', `${scenario}, ${DURATION + 1} s`, query, (d, f) => `${edges} edges; ${perRequest(d.api, f)} api calls/req in all`);
   }
 
   // --- Row 5: 1,000 open connections at 200 req/s offered --------------------------------------
